@@ -1,0 +1,40 @@
+# pktkit: craft, send, sniff and expect packets in throw-away virtual
+# network stacks, with a leak check after every test case.
+#
+# Runs unchanged under GNU make and BSD make: POSIX make plus
+# "VAR != command" and "include"; per-OS settings in share/mk/os.*.mk.
+#
+#	make			build the library, tools and tests
+#	make check		run every test under kyua
+#	make check-sanitize	the same, built with ASan and UBSan
+#	make check-long	the suite at parallelism 1 and 2, and the long checks
+#	make install		honours DESTDIR and PREFIX
+
+TOP=		.
+include $(TOP)/share/mk/pktkit.config.mk
+
+SUBDIR=		lib/libpktkit tools tests
+KYUAFILE=	tests/Kyuafile
+
+all install clean lint-man:
+	@for d in $(SUBDIR); do \
+		(cd $$d && $(MAKE) $@) || exit 1; \
+	done
+
+check: all
+	sh share/mk/kyua-run.sh $(KYUAFILE)
+
+check-sanitize:
+	$(MAKE) clean
+	$(MAKE) SANITIZE=1 all
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	    sh share/mk/kyua-run.sh $(KYUAFILE)
+	$(MAKE) clean
+
+# The long checks: the suite at kyua parallelism 1 and then 2.
+check-long: all
+	KYUA_PARALLELISM=1 sh share/mk/kyua-run.sh $(KYUAFILE)
+	KYUA_PARALLELISM=2 sh share/mk/kyua-run.sh $(KYUAFILE)
+
+.PHONY: all install clean lint-man check check-sanitize check-long

@@ -1,0 +1,63 @@
+# pktkit.test.mk: a directory of atf test programs.
+#
+# A test directory's Makefile declares its programs and includes this:
+#
+#	TOP=		../../..
+#	TESTSDIR=	sys/netinet
+#	ATF_TESTS_C=	forward_test frag_test
+#	include $(TOP)/share/mk/pktkit.test.mk
+#
+# ATF_TESTS_C	atf-c programs, one foo_test.c each, linked with libpktkit
+# ATF_TESTS_SH	atf-sh programs, one foo_test.sh each
+# EXCLUSIVE_TESTS  programs kyua must run alone (global kernel counters)
+# SUBDIR	subdirectories holding more tests
+# TESTSDIR	where below $(TESTSBASE) the programs are installed
+#
+# A Kyuafile listing the programs and subdirectories is generated, and
+# installed with them, the way FreeBSD's bsd.test.mk does for /usr/tests.
+
+include $(TOP)/share/mk/pktkit.config.mk
+
+ATF_TESTS_C ?=
+ATF_TESTS_SH ?=
+EXCLUSIVE_TESTS ?=
+SUBDIR ?=
+TESTSDIR ?=
+TEST_PROGS =	$(ATF_TESTS_C) $(ATF_TESTS_SH)
+
+all: $(TEST_PROGS) Kyuafile all-subdir
+
+$(ATF_TESTS_C): $(LIBPKTKIT) $(TOP)/share/mk/pktkit.test.mk
+
+.SUFFIXES: .sh
+.c:
+	$(CC) $(PK_CFLAGS) $(PK_LDFLAGS) -o $@ $< $(PK_LIBS)
+.sh:
+	sed -e '1s,^#!.*,#! /usr/bin/env atf-sh,' $< > $@.tmp && \
+	    chmod 755 $@.tmp && mv $@.tmp $@
+
+Kyuafile: Makefile $(TOP)/share/mk/kyuafile.sh
+	sh $(TOP)/share/mk/kyuafile.sh "$(TEST_PROGS)" "$(EXCLUSIVE_TESTS)" \
+	    "$(SUBDIR)" > $@.tmp && mv $@.tmp $@
+
+install: all install-subdir
+	$(INSTALL) -d $(DESTDIR)$(TESTSBASE)/$(TESTSDIR)
+	$(INSTALL) -m 444 Kyuafile $(DESTDIR)$(TESTSBASE)/$(TESTSDIR)/
+	for p in $(TEST_PROGS); do \
+		$(INSTALL) -m 555 $$p $(DESTDIR)$(TESTSBASE)/$(TESTSDIR)/ \
+		    || exit 1; \
+	done
+
+clean: clean-subdir
+	rm -f $(TEST_PROGS) Kyuafile Kyuafile.tmp *.tmp
+
+all-subdir install-subdir clean-subdir:
+	@target=`echo $@ | sed 's/-subdir$$//'`; \
+	for d in $(SUBDIR); do \
+		(cd $$d && $(MAKE) $$target) || exit 1; \
+	done
+
+# Test sources carry no man pages.
+lint-man:
+
+.PHONY: all install clean lint-man all-subdir install-subdir clean-subdir
