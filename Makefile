@@ -28,7 +28,7 @@ check-sanitize:
 	$(MAKE) clean
 	$(MAKE) SANITIZE=1 all
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-	    LSAN_OPTIONS=suppressions=`pwd`/share/mk/lsan.supp \
+	    LSAN_OPTIONS=suppressions=`pwd`/share/mk/lsan.supp:print_suppressions=0 \
 	    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	    sh share/mk/kyua-run.sh $(KYUAFILE)
 	$(MAKE) clean
