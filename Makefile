@@ -8,17 +8,33 @@
 #	make check		run every test under kyua
 #	make check-sanitize	the same, built with ASan and UBSan
 #	make check-long	the suite at parallelism 1 and 2, and the long checks
+#	make bench		print speed figures beside the alternatives
+#	make fuzz		run the fuzz targets for FUZZ_SECONDS each
 #	make install		honours DESTDIR and PREFIX
 
 TOP=		.
 include $(TOP)/share/mk/pktkit.config.mk
 
-SUBDIR=		lib/libpktkit tools tests
+SUBDIR=		lib/libpktkit tools tests bench
 KYUAFILE=	tests/Kyuafile
 
-all install clean lint-man:
+all install lint-man:
 	@for d in $(SUBDIR); do \
 		(cd $$d && $(MAKE) $@) || exit 1; \
+	done
+
+bench: all
+	cd bench && $(MAKE) run
+
+fuzz:
+	cd fuzz && $(MAKE) run
+
+fuzz-regress:
+	cd fuzz && $(MAKE) regress
+
+clean:
+	@for d in $(SUBDIR) fuzz; do \
+		(cd $$d && $(MAKE) clean) || exit 1; \
 	done
 
 check: all
@@ -34,8 +50,9 @@ check-sanitize:
 	$(MAKE) clean
 
 # The long checks: the suite at kyua parallelism 1 and then 2.
-check-long: all
+check-long: all fuzz-regress
 	KYUA_PARALLELISM=1 sh share/mk/kyua-run.sh $(KYUAFILE)
 	KYUA_PARALLELISM=2 sh share/mk/kyua-run.sh $(KYUAFILE)
 
-.PHONY: all install clean lint-man check check-sanitize check-long
+.PHONY: all install clean lint-man check check-sanitize check-long bench \
+	fuzz fuzz-regress
