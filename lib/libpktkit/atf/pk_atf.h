@@ -1,9 +1,273 @@
 /*
- * pk_atf.h: the atf-c layer: test cases in a few linear lines.
+ * pk_atf.h: test cases in a few linear lines.
  *
- * (Being written; see issue 4.)
+ *	PK_TC(pass_icmp, "ICMP echo passes a firewall that allows it");
+ *	PK_TC_BODY(pass_icmp, t)
+ *	{
+ *		struct pk_vnet *jail = pk_vnet(t, "alcatraz");
+ *		struct pk_epair *ep = pk_epair(t, NULL, jail);
+ *
+ *		pk_addr(t, ep->a, "192.0.2.1/24");
+ *		pk_addr(t, ep->b, "192.0.2.2/24");
+ *		...
+ *	}
+ *
+ *	ATF_TP_ADD_TCS(tp)
+ *	{
+ *		ATF_TP_ADD_TC(tp, pass_icmp);
+ *		return (atf_no_error());
+ *	}
+ *
+ * A case declared with PK_TC requires root, has a 60 s timeout and an
+ * atf cleanup routine.  Before its body runs, the case snapshots the
+ * machine's interfaces, moves into a private network stack of its own
+ * (its "host", where everything the test calls host lives), and starts a
+ * journal in its work directory.  After the body, it tears everything
+ * down in reverse order, waits for the kernel to finish, and runs the
+ * leak assertions (pk_leak.h); a leak fails the case with one line per
+ * culprit.  The cleanup routine, which kyua runs in a fresh process even
+ * after the body crashed or timed out, removes whatever the journal says
+ * is left and exits non-zero (the case shows as broken) if something
+ * could not be removed.
+ *
+ * Every call below takes the case and fails it, with the file and line
+ * of the call and the library's message, on error; test code has no
+ * error handling.  The test's own assertions use atf-c's (ATF_REQUIRE,
+ * ATF_CHECK_EQ...) as usual.
  */
 #ifndef PK_ATF_H
 #define PK_ATF_H
+
+#include <stdarg.h>
+
+#include <atf-c.h>
+
+#include "../sandbox/pk_sandbox.h"
+
+struct pk_tc;
+
+/*
+ * What a case may change from the defaults, given to PK_TC_CONF.
+ */
+struct pk_tc_conf {
+	const char	*descr;
+	unsigned	 timeout;	/* seconds, 0: 60 */
+	/*
+	 * The case runs alone, so the leak check compares global kernel
+	 * object counts.  kyua must also run its program exclusively:
+	 * list the program in EXCLUSIVE_TESTS in its Makefile.  Setting
+	 * the atf config variable pktkit_exclusive=true (kyua: -v
+	 * test_suites.pktkit.pktkit_exclusive=true) turns this on for a
+	 * whole run executed with parallelism 1.
+	 */
+	int		 exclusive;
+	/*
+	 * Destroy orphaned sockets that keep a vnet alive at teardown,
+	 * and report each one, instead of failing on them.
+	 */
+	int		 reap;
+	unsigned	 settle_ms;	/* teardown deadline, 0: default */
+	const char	*require_progs;	/* e.g. "nft", space separated */
+};
+
+/*
+ * Declare a case with the defaults, or with some of them changed:
+ *
+ *	PK_TC_CONF(counts_return, "...", .exclusive = 1, .timeout = 120);
+ *
+ * and write its body with PK_TC_BODY(name, t).
+ */
+#define	PK_TC(name, descr)						\
+	PK_TC_CONF(name, descr, .timeout = 0)
+
+#define	PK_TC_CONF(name, descr_, ...)					\
+	static const struct pk_tc_conf pk_tc_conf_##name = {		\
+		.descr = (descr_), __VA_ARGS__				\
+	};								\
+	static void pk_tc_body_##name(struct pk_tc *);			\
+	ATF_TC_WITH_CLEANUP(name);					\
+	ATF_TC_HEAD(name, tc)						\
+	{								\
+		pk_tc_head(tc, &pk_tc_conf_##name);			\
+	}								\
+	ATF_TC_BODY(name, tc)						\
+	{								\
+		pk_tc_main(tc, &pk_tc_conf_##name, pk_tc_body_##name);	\
+	}								\
+	ATF_TC_CLEANUP(name, tc)					\
+	{								\
+		pk_tc_cleanup(tc, &pk_tc_conf_##name);			\
+	}
+
+#define	PK_TC_BODY(name, t)						\
+	static void pk_tc_body_##name(struct pk_tc *t)
+
+/*
+ * The machinery behind PK_TC; not called by tests directly.
+ */
+void	pk_tc_head(atf_tc_t *tc, const struct pk_tc_conf *conf);
+void	pk_tc_main(const atf_tc_t *tc, const struct pk_tc_conf *conf,
+	    void (*body)(struct pk_tc *));
+void	pk_tc_cleanup(const atf_tc_t *tc, const struct pk_tc_conf *conf);
+
+/*
+ * Fail the case now with file:line and a formatted message.  Nothing
+ * after it runs; the cleanup routine removes what the case made.
+ */
+#define	pk_fail(t, ...)							\
+	pk_tc_fail((t), __FILE__, __LINE__, __VA_ARGS__)
+void	pk_tc_fail(struct pk_tc *t, const char *file, int line,
+	    const char *fmt, ...)
+	    __attribute__((__format__(__printf__, 4, 5), __noreturn__));
+
+/*
+ * Fail the case with the message of a failed core call.
+ */
+void	pk_tc_fail_err(struct pk_tc *t, const char *file, int line,
+	    const struct pk_err *err) __attribute__((__noreturn__));
+
+/*
+ * The atf test case, for atf-c calls and config variables.
+ */
+const atf_tc_t	*pk_tc_atf(struct pk_tc *t);
+
+/*
+ * The case's sandbox and host vnet, for core calls the layer does not
+ * wrap.
+ */
+struct pk_sandbox	*pk_tc_sandbox(struct pk_tc *t);
+#define	pk_host(t)	pk_sandbox_host(pk_tc_sandbox(t))
+
+/*
+ * Vnets and epairs.
+ */
+#define	pk_vnet(t, name)						\
+	pk_tc_vnet((t), __FILE__, __LINE__, (name))
+struct pk_vnet	*pk_tc_vnet(struct pk_tc *t, const char *file, int line,
+		    const char *name);
+
+/* Destroy a vnet before the case ends (teardown does it otherwise). */
+#define	pk_vnet_gone(t, v)						\
+	pk_tc_vnet_gone((t), __FILE__, __LINE__, (v))
+void	pk_tc_vnet_gone(struct pk_tc *t, const char *file, int line,
+	    struct pk_vnet *v);
+
+struct pk_epair {
+	struct pk_if	*a;
+	struct pk_if	*b;
+};
+
+/*
+ * An epair with end a in va and end b in vb (NULL: the case host).
+ * The returned pair belongs to the case.
+ */
+#define	pk_epair(t, va, vb)						\
+	pk_tc_epair((t), __FILE__, __LINE__, (va), (vb))
+struct pk_epair	*pk_tc_epair(struct pk_tc *t, const char *file, int line,
+		    struct pk_vnet *va, struct pk_vnet *vb);
+
+#define	pk_ifnamed(t, v, name)						\
+	pk_tc_ifnamed((t), __FILE__, __LINE__, (v), (name))
+struct pk_if	*pk_tc_ifnamed(struct pk_tc *t, const char *file, int line,
+		    struct pk_vnet *v, const char *name);
+
+#define	pk_move(t, ifp, v)						\
+	pk_tc_move((t), __FILE__, __LINE__, (ifp), (v))
+void	pk_tc_move(struct pk_tc *t, const char *file, int line,
+	    struct pk_if *ifp, struct pk_vnet *v);
+
+/*
+ * Interface configuration.
+ */
+#define	pk_up(t, ifp)							\
+	pk_tc_up((t), __FILE__, __LINE__, (ifp), 1)
+#define	pk_down(t, ifp)							\
+	pk_tc_up((t), __FILE__, __LINE__, (ifp), 0)
+void	pk_tc_up(struct pk_tc *t, const char *file, int line,
+	    struct pk_if *ifp, int up);
+
+#define	pk_mtu(t, ifp, mtu)						\
+	pk_tc_mtu((t), __FILE__, __LINE__, (ifp), (mtu))
+void	pk_tc_mtu(struct pk_tc *t, const char *file, int line,
+	    struct pk_if *ifp, unsigned mtu);
+
+#define	pk_addr(t, ifp, cidr)						\
+	pk_tc_addr((t), __FILE__, __LINE__, (ifp), (cidr))
+void	pk_tc_addr(struct pk_tc *t, const char *file, int line,
+	    struct pk_if *ifp, const char *cidr);
+
+/*
+ * A route in v to dst ("default", "default6", a prefix) via gateway gw
+ * (pk_route) or out of interface ifp (pk_route_if).
+ */
+#define	pk_route(t, v, dst, gw)						\
+	pk_tc_route((t), __FILE__, __LINE__, (v), (dst), (gw), NULL)
+#define	pk_route_if(t, v, dst, ifp)					\
+	pk_tc_route((t), __FILE__, __LINE__, (v), (dst), NULL, (ifp))
+void	pk_tc_route(struct pk_tc *t, const char *file, int line,
+	    struct pk_vnet *v, const char *dst, const char *gw,
+	    struct pk_if *ifp);
+
+#define	pk_neigh(t, ifp, ip, mac)					\
+	pk_tc_neigh((t), __FILE__, __LINE__, (ifp), (ip), (mac))
+void	pk_tc_neigh(struct pk_tc *t, const char *file, int line,
+	    struct pk_if *ifp, const char *ip, const char *mac);
+
+#define	pk_sysctl(t, v, name, value)					\
+	pk_tc_sysctl((t), __FILE__, __LINE__, (v), (name), (value))
+void	pk_tc_sysctl(struct pk_tc *t, const char *file, int line,
+	    struct pk_vnet *v, const char *name, const char *value);
+
+#define	pk_forwarding(t, v)						\
+	pk_tc_forwarding((t), __FILE__, __LINE__, (v))
+void	pk_tc_forwarding(struct pk_tc *t, const char *file, int line,
+	    struct pk_vnet *v);
+
+/*
+ * Load a firewall ruleset into v (see struct pk_ruleset).
+ */
+#define	pk_fw(t, v, rs)							\
+	pk_tc_fw((t), __FILE__, __LINE__, (v), (rs))
+void	pk_tc_fw(struct pk_tc *t, const char *file, int line,
+	    struct pk_vnet *v, const struct pk_ruleset *rs);
+
+/*
+ * Commands in a vnet, given as a printf format run by /bin/sh -c.
+ *
+ * pk_run() returns the command's exit status (-1 if killed by a signal)
+ * and keeps its output, for pk_out() and pk_errout(), until the next
+ * command.  pk_run_ok() fails the case unless the command exits 0 with
+ * nothing on stderr, and returns its stdout.
+ */
+#define	pk_run(t, v, ...)						\
+	pk_tc_run((t), __FILE__, __LINE__, (v), __VA_ARGS__)
+int	pk_tc_run(struct pk_tc *t, const char *file, int line,
+	    struct pk_vnet *v, const char *fmt, ...)
+	    __attribute__((__format__(__printf__, 5, 6)));
+#define	pk_run_ok(t, v, ...)						\
+	pk_tc_run_ok((t), __FILE__, __LINE__, (v), __VA_ARGS__)
+const char	*pk_tc_run_ok(struct pk_tc *t, const char *file, int line,
+		    struct pk_vnet *v, const char *fmt, ...)
+		    __attribute__((__format__(__printf__, 5, 6)));
+const char	*pk_out(struct pk_tc *t);
+const char	*pk_errout(struct pk_tc *t);
+
+/*
+ * Start a command in a vnet in the background; teardown kills it.
+ */
+#define	pk_spawn(t, v, ...)						\
+	pk_tc_spawn((t), __FILE__, __LINE__, (v), __VA_ARGS__)
+struct pk_proc	*pk_tc_spawn(struct pk_tc *t, const char *file, int line,
+		    struct pk_vnet *v, const char *fmt, ...)
+		    __attribute__((__format__(__printf__, 5, 6)));
+
+/*
+ * Run fn(arg) in a child attached to v; fails the case unless fn
+ * returns 0.
+ */
+#define	pk_call(t, v, fn, arg)						\
+	pk_tc_call((t), __FILE__, __LINE__, (v), (fn), (arg))
+void	pk_tc_call(struct pk_tc *t, const char *file, int line,
+	    struct pk_vnet *v, int (*fn)(void *), void *arg);
 
 #endif /* !PK_ATF_H */

@@ -1,11 +1,161 @@
 /*
- * pk_leak.h: snapshots of what a test case could leak, and their diff.
+ * pk_leak.h: what a test case could leak, snapshotted before and
+ * compared after.
  *
- * (Being written; see issue 4.)
+ * Three kinds of evidence, from cheapest and most exact to least:
+ *
+ *  1. Interface lists.  The machine's own stack must look the same after
+ *     a case as before it, and so must the case's host once its vnets are
+ *     gone: an interface that "popped back" from a dying vnet, or one a
+ *     test made behind the framework's back, shows up here by name.
+ *  2. Vnets.  Teardown itself (pk_sandbox_close()) reports a vnet that did
+ *     not die, with what holds it; nothing more is needed here.
+ *  3. Kernel object counts: the slab caches behind sockets and the global
+ *     socket counters on Linux, the UMA zones on FreeBSD.  They are global,
+ *     so other cases running at the same time move them; they are compared
+ *     only when the case runs exclusively, and the check says so when it
+ *     skipped them.
+ *
+ * Every finding is one line in a struct pk_report, saying what leaked,
+ * where, and the values before and after.
  */
 #ifndef PK_LEAK_H
 #define PK_LEAK_H
 
+#include <stddef.h>
+
 #include "../pk_err.h"
+#include "../pk_report.h"
+
+/*
+ * Interface lists.
+ */
+#define	PK_IFNAME_MAX	16
+#define	PK_IFKIND_MAX	16
+
+struct pk_ifent {
+	int	index;
+	char	name[PK_IFNAME_MAX];
+	char	kind[PK_IFKIND_MAX];	/* "veth", "dummy", "" if unknown */
+};
+
+struct pk_iflist {
+	struct pk_ifent	*v;
+	size_t		 n;
+};
+
+/*
+ * List the interfaces of the network stack the calling thread is in.
+ * The list is sorted by index; free it with pk_iflist_free().
+ */
+int	pk_iflist_current(struct pk_iflist *l, struct pk_err *err);
+void	pk_iflist_free(struct pk_iflist *l);
+
+/*
+ * Compare two lists of the same stack.  Each interface that appeared,
+ * disappeared or was replaced (same name, new index) becomes a finding
+ * naming where ("the machine", "the case host").  Returns the number of
+ * findings.
+ */
+size_t	pk_iflist_diff(const struct pk_iflist *before,
+	    const struct pk_iflist *after, const char *where,
+	    struct pk_report *rep);
+
+/*
+ * Save a list to a file and load it back, so that a cleanup process can
+ * compare against what the body saw.
+ */
+int	pk_iflist_save(const struct pk_iflist *l, const char *path,
+	    struct pk_err *err);
+int	pk_iflist_load(struct pk_iflist *l, const char *path,
+	    struct pk_err *err);
+
+/*
+ * Kernel object counts.
+ */
+#define	PK_COUNT_NAME_MAX	48
+
+struct pk_count {
+	char		name[PK_COUNT_NAME_MAX];  /* "slab TCP", "sockstat TCP alloc" */
+	long long	value;
+};
+
+struct pk_counts {
+	struct pk_count	*v;
+	size_t		 n;
+};
+
+/*
+ * Read every count this OS offers, made as exact as the OS allows (on
+ * Linux each slab cache is shrunk first, so that its object count is
+ * the number of live objects, not of slots in partly used slabs).  Slab
+ * caches the kernel merged with others are left out, since their counts
+ * mix unrelated objects.  Free with pk_counts_free().
+ */
+int	pk_counts_read(struct pk_counts *c, struct pk_err *err);
+void	pk_counts_free(struct pk_counts *c);
+
+/*
+ * Each count that differs between before and after becomes a finding
+ * with both values.  Returns the number of findings.
+ */
+size_t	pk_counts_diff(const struct pk_counts *before,
+	    const struct pk_counts *after, struct pk_report *rep);
+
+/*
+ * A leak check for one test case, in the order the case runs:
+ *
+ *	pk_leak_begin()		in the machine's stack, before anything
+ *	(move into the private host: pk_sandbox_open())
+ *	pk_leak_baseline_host()	in the case host, before any vnet exists
+ *	(the body; then pk_sandbox_close())
+ *	pk_leak_check()		after teardown
+ *	pk_leak_free()
+ */
+struct pk_leak;
+
+struct pk_leak_conf {
+	/*
+	 * Non-zero: the case runs alone, so global counts are compared.
+	 */
+	int		 exclusive;
+	/*
+	 * Where to save the machine's interface list for a cleanup process
+	 * (may be NULL).
+	 */
+	const char	*machine_file;
+	/*
+	 * Called before counts are read after a case (exclusive mode only;
+	 * may be NULL): it must return once the kernel has finished every
+	 * teardown started before, for example by destroying a throw-away
+	 * vnet synchronously, since vnet teardowns complete in order.
+	 */
+	int		(*quiesce)(void *arg, struct pk_err *err);
+	void		*quiesce_arg;
+};
+
+/*
+ * Snapshot the machine's interfaces and, in exclusive mode, the kernel
+ * object counts.  Keeps a way to look at the machine's stack again from
+ * inside the private host.
+ */
+int	pk_leak_begin(struct pk_leak **lp, const struct pk_leak_conf *conf,
+	    struct pk_err *err);
+
+/*
+ * Snapshot the case host's interfaces: the stack the caller is now in.
+ */
+int	pk_leak_baseline_host(struct pk_leak *l, struct pk_err *err);
+
+/*
+ * Compare everything with the snapshots and append each finding to rep.
+ * Returns the number of findings, or -1 if a snapshot could not be
+ * taken.  When counts were not compared (the case was not exclusive), a
+ * note saying so is put in *skipped (may be NULL) rather than in rep.
+ */
+int	pk_leak_check(struct pk_leak *l, struct pk_report *rep,
+	    const char **skipped, struct pk_err *err);
+
+void	pk_leak_free(struct pk_leak *l);
 
 #endif /* !PK_LEAK_H */

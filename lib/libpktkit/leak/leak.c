@@ -1,0 +1,293 @@
+/*
+ * leak.c: snapshots and their diffs (see pk_leak.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pk_leak.h"
+#include "../os/pk_os_leak.h"
+
+struct pk_leak {
+	struct pk_leak_conf	 conf;
+	struct pk_os_stackobs	*machine;
+	struct pk_iflist	 machine_before;
+	struct pk_iflist	 host_before;
+	struct pk_counts	 counts_before;
+	int			 have_host;
+};
+
+int
+pk_iflist_current(struct pk_iflist *l, struct pk_err *err)
+{
+	struct pk_os_stackobs *o;
+	int r;
+
+	if (pk_os_stackobs_open(&o, err) != 0)
+		return (-1);
+	r = pk_os_stackobs_iflist(o, l, err);
+	pk_os_stackobs_close(o);
+	return (r);
+}
+
+void
+pk_iflist_free(struct pk_iflist *l)
+{
+
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static const struct pk_ifent *
+iflist_find(const struct pk_iflist *l, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].name, name) == 0)
+			return (&l->v[i]);
+	return (NULL);
+}
+
+static const char *
+kind_or_unknown(const struct pk_ifent *e)
+{
+
+	return (e->kind[0] != '\0' ? e->kind : "unknown kind");
+}
+
+size_t
+pk_iflist_diff(const struct pk_iflist *before, const struct pk_iflist *after,
+    const char *where, struct pk_report *rep)
+{
+	const struct pk_ifent *b, *a;
+	size_t i, n;
+
+	n = 0;
+	for (i = 0; i < after->n; i++) {
+		a = &after->v[i];
+		b = iflist_find(before, a->name);
+		if (b == NULL) {
+			pk_report_add(rep, "leak: interface %s (%s, index %d) "
+			    "appeared in %s and is still there", a->name,
+			    kind_or_unknown(a), a->index, where);
+			n++;
+		} else if (b->index != a->index) {
+			pk_report_add(rep, "leak: interface %s in %s was "
+			    "replaced: index %d before, %d after", a->name,
+			    where, b->index, a->index);
+			n++;
+		}
+	}
+	for (i = 0; i < before->n; i++) {
+		b = &before->v[i];
+		if (iflist_find(after, b->name) == NULL) {
+			pk_report_add(rep, "leak: interface %s (%s, index %d) "
+			    "of %s is gone", b->name, kind_or_unknown(b),
+			    b->index, where);
+			n++;
+		}
+	}
+	return (n);
+}
+
+int
+pk_iflist_save(const struct pk_iflist *l, const char *path,
+    struct pk_err *err)
+{
+	FILE *f;
+	size_t i;
+
+	if ((f = fopen(path, "w")) == NULL)
+		return (pk_err_sys(err, errno, "%s", path));
+	for (i = 0; i < l->n; i++)
+		fprintf(f, "%d %s %s\n", l->v[i].index, l->v[i].name,
+		    l->v[i].kind[0] != '\0' ? l->v[i].kind : "-");
+	if (fclose(f) != 0)
+		return (pk_err_sys(err, errno, "%s", path));
+	return (0);
+}
+
+int
+pk_iflist_load(struct pk_iflist *l, const char *path, struct pk_err *err)
+{
+	struct pk_ifent e, *nv;
+	char line[128];
+	FILE *f;
+
+	memset(l, 0, sizeof(*l));
+	if ((f = fopen(path, "r")) == NULL)
+		return (pk_err_sys(err, errno, "%s", path));
+	while (fgets(line, sizeof(line), f) != NULL) {
+		memset(&e, 0, sizeof(e));
+		if (sscanf(line, "%d %15s %15s", &e.index, e.name,
+		    e.kind) != 3) {
+			fclose(f);
+			pk_iflist_free(l);
+			return (pk_err_set(err, EINVAL, "%s: bad line: %s",
+			    path, line));
+		}
+		if (strcmp(e.kind, "-") == 0)
+			e.kind[0] = '\0';
+		if ((nv = realloc(l->v, (l->n + 1) * sizeof(*nv))) == NULL) {
+			fclose(f);
+			pk_iflist_free(l);
+			return (pk_err_set(err, ENOMEM, "%s: out of memory",
+			    path));
+		}
+		l->v = nv;
+		l->v[l->n++] = e;
+	}
+	fclose(f);
+	return (0);
+}
+
+int
+pk_counts_read(struct pk_counts *c, struct pk_err *err)
+{
+
+	memset(c, 0, sizeof(*c));
+	if (pk_os_counts_read(c, err) != 0) {
+		pk_counts_free(c);
+		return (-1);
+	}
+	return (0);
+}
+
+void
+pk_counts_free(struct pk_counts *c)
+{
+
+	free(c->v);
+	c->v = NULL;
+	c->n = 0;
+}
+
+size_t
+pk_counts_diff(const struct pk_counts *before, const struct pk_counts *after,
+    struct pk_report *rep)
+{
+	size_t i, j, n;
+
+	n = 0;
+	for (i = 0; i < before->n; i++) {
+		for (j = 0; j < after->n; j++)
+			if (strcmp(before->v[i].name, after->v[j].name) == 0)
+				break;
+		if (j == after->n) {
+			pk_report_add(rep, "leak: count %s could not be read "
+			    "after the case", before->v[i].name);
+			n++;
+		} else if (before->v[i].value != after->v[j].value) {
+			pk_report_add(rep, "leak: %s was %lld before the case, "
+			    "%lld after (%+lld)", before->v[i].name,
+			    before->v[i].value, after->v[j].value,
+			    after->v[j].value - before->v[i].value);
+			n++;
+		}
+	}
+	return (n);
+}
+
+int
+pk_leak_begin(struct pk_leak **lp, const struct pk_leak_conf *conf,
+    struct pk_err *err)
+{
+	struct pk_leak *l;
+
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		return (pk_err_sys(err, errno, "leak checker"));
+	l->conf = *conf;
+	if (pk_os_stackobs_open(&l->machine, err) != 0)
+		goto fail;
+	if (pk_os_stackobs_iflist(l->machine, &l->machine_before, err) != 0)
+		goto fail;
+	if (conf->machine_file != NULL && pk_iflist_save(&l->machine_before,
+	    conf->machine_file, err) != 0)
+		goto fail;
+	if (conf->exclusive && pk_counts_read(&l->counts_before, err) != 0)
+		goto fail;
+	*lp = l;
+	return (0);
+fail:
+	pk_err_prefix(err, "leak snapshot of the machine");
+	pk_leak_free(l);
+	return (-1);
+}
+
+int
+pk_leak_baseline_host(struct pk_leak *l, struct pk_err *err)
+{
+
+	pk_iflist_free(&l->host_before);
+	if (pk_iflist_current(&l->host_before, err) != 0)
+		return (pk_err_prefix(err, "leak snapshot of the case host"));
+	l->have_host = 1;
+	return (0);
+}
+
+static int
+leak_check_counts(struct pk_leak *l, struct pk_report *rep,
+    struct pk_err *err)
+{
+	struct pk_counts after;
+	size_t n;
+
+	if (l->conf.quiesce != NULL &&
+	    l->conf.quiesce(l->conf.quiesce_arg, err) != 0)
+		return (pk_err_prefix(err, "waiting for the kernel to finish "
+		    "earlier teardowns"));
+	if (pk_counts_read(&after, err) != 0)
+		return (-1);
+	n = pk_counts_diff(&l->counts_before, &after, rep);
+	pk_counts_free(&after);
+	return ((int)n);
+}
+
+int
+pk_leak_check(struct pk_leak *l, struct pk_report *rep, const char **skipped,
+    struct pk_err *err)
+{
+	struct pk_iflist now;
+	int n, c;
+
+	n = 0;
+	if (skipped != NULL)
+		*skipped = NULL;
+	if (l->have_host) {
+		if (pk_iflist_current(&now, err) != 0)
+			return (pk_err_prefix(err, "leak check of the case "
+			    "host"));
+		n += (int)pk_iflist_diff(&l->host_before, &now,
+		    "the case host", rep);
+		pk_iflist_free(&now);
+	}
+	if (pk_os_stackobs_iflist(l->machine, &now, err) != 0)
+		return (pk_err_prefix(err, "leak check of the machine"));
+	n += (int)pk_iflist_diff(&l->machine_before, &now, "the machine", rep);
+	pk_iflist_free(&now);
+	if (!l->conf.exclusive) {
+		if (skipped != NULL)
+			*skipped = "kernel object counts not compared: the "
+			    "case did not run exclusively";
+		return (n);
+	}
+	if ((c = leak_check_counts(l, rep, err)) < 0)
+		return (-1);
+	return (n + c);
+}
+
+void
+pk_leak_free(struct pk_leak *l)
+{
+
+	if (l == NULL)
+		return;
+	pk_os_stackobs_close(l->machine);
+	pk_iflist_free(&l->machine_before);
+	pk_iflist_free(&l->host_before);
+	pk_counts_free(&l->counts_before);
+	free(l);
+}
