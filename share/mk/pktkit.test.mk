@@ -10,6 +10,8 @@
 # ATF_TESTS_C	atf-c programs, one foo_test.c each, linked with libpktkit
 # ATF_TESTS_SH	atf-sh programs, one foo_test.sh each
 # EXCLUSIVE_TESTS  programs kyua must run alone (global kernel counters)
+# TEST_HELPERS	atf-c programs (foo_helper.c) that tests run themselves,
+#		built and installed beside them but not listed in the Kyuafile
 # SUBDIR	subdirectories holding more tests
 # TESTSDIR	where below $(TESTSBASE) the programs are installed
 #
@@ -20,14 +22,15 @@ include $(TOP)/share/mk/pktkit.config.mk
 
 ATF_TESTS_C ?=
 ATF_TESTS_SH ?=
+TEST_HELPERS ?=
 EXCLUSIVE_TESTS ?=
 SUBDIR ?=
 TESTSDIR ?=
 TEST_PROGS =	$(ATF_TESTS_C) $(ATF_TESTS_SH)
 
-all: $(TEST_PROGS) Kyuafile all-subdir
+all: $(TEST_PROGS) $(TEST_HELPERS) Kyuafile all-subdir
 
-$(ATF_TESTS_C): $(LIBPKTKIT) $(TOP)/share/mk/pktkit.test.mk
+$(ATF_TESTS_C) $(TEST_HELPERS): $(LIBPKTKIT) $(TOP)/share/mk/pktkit.test.mk
 
 .SUFFIXES: .sh
 .c:
@@ -43,13 +46,13 @@ Kyuafile: Makefile $(TOP)/share/mk/kyuafile.sh
 install: all install-subdir
 	$(INSTALL) -d $(DESTDIR)$(TESTSBASE)/$(TESTSDIR)
 	$(INSTALL) -m 444 Kyuafile $(DESTDIR)$(TESTSBASE)/$(TESTSDIR)/
-	for p in $(TEST_PROGS); do \
+	for p in $(TEST_PROGS) $(TEST_HELPERS); do \
 		$(INSTALL) -m 555 $$p $(DESTDIR)$(TESTSBASE)/$(TESTSDIR)/ \
 		    || exit 1; \
 	done
 
 clean: clean-subdir
-	rm -f $(TEST_PROGS) Kyuafile Kyuafile.tmp *.tmp
+	rm -f $(TEST_PROGS) $(TEST_HELPERS) Kyuafile Kyuafile.tmp *.tmp
 
 all-subdir install-subdir clean-subdir:
 	@target=`echo $@ | sed 's/-subdir$$//'`; \
