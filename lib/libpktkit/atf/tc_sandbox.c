@@ -193,6 +193,12 @@ pk_tc_fw(struct pk_tc *t, const char *file, int line, struct pk_vnet *v,
 	FAIL_IF(t, pk_fw_load(v, rs, &err), &err);
 }
 
+static char	*tc_vformat(struct pk_tc *, const char *, int, const char *,
+		    va_list) __attribute__((__format__(__printf__, 4, 0)));
+static int	 tc_vrun(struct pk_tc *, const char *, int, struct pk_vnet *,
+		    const char *, va_list, const char **)
+		    __attribute__((__format__(__printf__, 5, 0)));
+
 /*
  * Format a command line; the result belongs to the case.
  */
