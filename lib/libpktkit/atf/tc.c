@@ -175,20 +175,40 @@ tc_start(struct pk_tc *t, const atf_tc_t *tc, const struct pk_tc_conf *conf)
 		atf_tc_fail("pktkit: %s", err.msg);
 }
 
+static int
+is_leak(const char *line)
+{
+
+	return (strncmp(line, "leak: ", 6) == 0);
+}
+
 /*
- * Show every finding on stderr and fail with all of them on one line
- * (atf's reason is one line), the first culprit first.
+ * Teardown findings are leaks ("leak: ...") or notes on what was done
+ * to make teardown succeed ("reaped: ...").  Notes go to stdout, where
+ * kyua keeps them; leaks go to stderr and fail the case, all of them on
+ * the one line atf allows for a reason, the first culprit first.
  */
 static void
-tc_fail_report(const struct pk_report *rep, const char *what)
+tc_report(const struct pk_report *rep)
 {
+	struct pk_report leaks = PK_REPORT_INIT;
 	char reason[4096];
 	size_t i;
 
-	for (i = 0; i < rep->n; i++)
+	for (i = 0; i < rep->n; i++) {
+		if (!is_leak(rep->lines[i])) {
+			printf("pktkit: %s\n", rep->lines[i]);
+			continue;
+		}
 		fprintf(stderr, "pktkit: %s\n", rep->lines[i]);
-	pk_report_join(rep, "; ", reason, sizeof(reason));
-	atf_tc_fail("%s: %s", what, reason);
+		pk_report_add(&leaks, "%s", rep->lines[i]);
+	}
+	if (leaks.n == 0)
+		return;
+	pk_report_join(&leaks, "; ", reason, sizeof(reason));
+	pk_report_free(&leaks);
+	atf_tc_fail("teardown found %s: %s", rep->n == 1 ? "a leak" : "leaks",
+	    reason);
 }
 
 static void
@@ -198,20 +218,21 @@ tc_finish(struct pk_tc *t)
 	const char *skipped;
 	struct pk_err err;
 	struct pk_sandbox *sb;
+	size_t n;
 
 	pk_tc_free_owned(t);
 	sb = t->sb;
 	t->sb = NULL;
-	if (pk_sandbox_close(sb, &rep, &err) != 0 && rep.n == 0)
-		pk_report_add(&rep, "teardown: %s", err.msg);
+	n = rep.n;
+	if (pk_sandbox_close(sb, &rep, &err) != 0 && rep.n == n)
+		pk_report_add(&rep, "leak: teardown failed: %s", err.msg);
 	if (pk_leak_check(t->leak, &rep, &skipped, &err) < 0)
-		pk_report_add(&rep, "leak check: %s", err.msg);
+		pk_report_add(&rep, "leak: leak check failed: %s", err.msg);
 	pk_leak_free(t->leak);
 	t->leak = NULL;
 	if (skipped != NULL)
 		printf("pktkit: %s\n", skipped);
-	if (rep.n > 0)
-		tc_fail_report(&rep, "teardown found leaks");
+	tc_report(&rep);
 	pk_report_free(&rep);
 }
 
@@ -245,7 +266,7 @@ cleanup_recover(const char *journal, unsigned settle_ms, int reap,
 	before = rep->n;
 	if (pk_sandbox_recover(journal, settle_ms, reap, rep, &err) != 0 &&
 	    rep->n == before)
-		pk_report_add(rep, "cleanup: %s", err.msg);
+		pk_report_add(rep, "leak: cleanup failed: %s", err.msg);
 }
 
 static void
@@ -257,11 +278,11 @@ cleanup_machine(const char *path, struct pk_report *rep)
 	if (!file_exists(path))
 		return;
 	if (pk_iflist_load(&before, path, &err) != 0) {
-		pk_report_add(rep, "cleanup: %s", err.msg);
+		pk_report_add(rep, "leak: cleanup failed: %s", err.msg);
 		return;
 	}
 	if (pk_iflist_current(&now, &err) != 0) {
-		pk_report_add(rep, "cleanup: %s", err.msg);
+		pk_report_add(rep, "leak: cleanup failed: %s", err.msg);
 		pk_iflist_free(&before);
 		return;
 	}
@@ -276,6 +297,7 @@ pk_tc_cleanup(const atf_tc_t *tc, const struct pk_tc_conf *conf)
 	struct pk_report rep = PK_REPORT_INIT;
 	struct pk_tc t;
 	size_t i;
+	int failed;
 
 	memset(&t, 0, sizeof(t));
 	tc_paths(&t);
@@ -283,10 +305,15 @@ pk_tc_cleanup(const atf_tc_t *tc, const struct pk_tc_conf *conf)
 	cleanup_recover(t.journal, t.settle_ms, conf->reap, &rep);
 	cleanup_recover(t.quiesce_journal, t.settle_ms, 1, &rep);
 	cleanup_machine(t.machine_file, &rep);
-	if (rep.n == 0)
-		return;
-	for (i = 0; i < rep.n; i++)
-		fprintf(stderr, "pktkit cleanup: %s\n", rep.lines[i]);
+	failed = 0;
+	for (i = 0; i < rep.n; i++) {
+		if (is_leak(rep.lines[i])) {
+			fprintf(stderr, "pktkit cleanup: %s\n", rep.lines[i]);
+			failed = 1;
+		} else
+			printf("pktkit cleanup: %s\n", rep.lines[i]);
+	}
 	pk_report_free(&rep);
-	exit(EXIT_FAILURE);
+	if (failed)
+		exit(EXIT_FAILURE);
 }
