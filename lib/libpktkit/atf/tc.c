@@ -206,8 +206,9 @@ tc_report(const struct pk_report *rep)
 	if (leaks.n == 0)
 		return;
 	pk_report_join(&leaks, "; ", reason, sizeof(reason));
+	i = leaks.n;
 	pk_report_free(&leaks);
-	atf_tc_fail("teardown found %s: %s", rep->n == 1 ? "a leak" : "leaks",
+	atf_tc_fail("teardown found %s: %s", i == 1 ? "a leak" : "leaks",
 	    reason);
 }
 
