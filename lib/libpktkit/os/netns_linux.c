@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -56,6 +57,18 @@ fd_ino(int fd)
 	if (fstat(fd, &st) != 0)
 		return (0);
 	return (st.st_ino);
+}
+
+static void
+note_ns(struct pk_os_vnet *ov)
+{
+	struct stat st;
+
+	if (fstat(ov->nsfd, &st) == 0) {
+		ov->nsdev = st.st_dev;
+		ov->nsino = st.st_ino;
+	}
+	snprintf(ov->id, sizeof(ov->id), "net:[%ju]", (uintmax_t)ov->nsino);
 }
 
 int
@@ -393,8 +406,7 @@ pk_os_vnet_prepare(const char *kname, enum pk_os_vnet_how how,
 			goto fail;
 	} else if (vnet_new(ov, err) != 0)
 		goto fail;
-	ov->nsino = fd_ino(ov->nsfd);
-	snprintf(ov->id, sizeof(ov->id), "net:[%ju]", (uintmax_t)ov->nsino);
+	note_ns(ov);
 	if (pinned && pin_prepare(ov, err) != 0)
 		goto fail;
 	if (how == PK_OS_VNET_CURRENT)
@@ -465,6 +477,44 @@ is_netns_fd(int fd)
 	return (ioctl(fd, NS_GET_NSTYPE) == CLONE_NEWNET);
 }
 
+/*
+ * An unpinned namespace (a shared host) is reachable only while some
+ * process is in it: ours first, else any.  Returns a descriptor on it,
+ * -2 if no process is in it (it is gone, or about to be), -1 on error.
+ */
+static int
+find_ns(ino_t nsino, struct pk_err *err)
+{
+	char path[64];
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	if ((fd = open_self_ns(err)) < 0)
+		return (-1);
+	if (fd_ino(fd) == nsino && is_netns_fd(fd))
+		return (fd);
+	close(fd);
+	if ((d = opendir("/proc")) == NULL)
+		return (pk_err_sys(err, errno, "/proc"));
+	fd = -2;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%.16s/ns/net", de->d_name);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+			fd = -2;
+			continue;
+		}
+		if (fd_ino(fd) == nsino && is_netns_fd(fd))
+			break;
+		close(fd);
+		fd = -2;
+	}
+	closedir(d);
+	return (fd);
+}
+
 int
 pk_os_vnet_recover(const char *kname, const char *ident,
     struct pk_os_vnet **ovp, struct pk_err *err)
@@ -476,12 +526,8 @@ pk_os_vnet_recover(const char *kname, const char *ident,
 	int fd;
 
 	if (sscanf(ident, "current:%ju", &nsino) == 1) {
-		if ((fd = open_self_ns(err)) < 0)
-			return (-1);
-		if (fd_ino(fd) != (ino_t)nsino) {
-			close(fd);
-			return (PK_OS_FOREIGN);
-		}
+		if ((fd = find_ns((ino_t)nsino, err)) < 0)
+			return (fd == -1 ? -1 : PK_OS_GONE);
 		if ((ov = vnet_alloc(NULL, PK_OS_VNET_CURRENT, err)) == NULL) {
 			close(fd);
 			return (-1);
@@ -529,8 +575,7 @@ pk_os_vnet_recover(const char *kname, const char *ident,
 	ov->fino = (ino_t)fino;
 	ov->pinned = 1;
 found:
-	ov->nsino = fd_ino(ov->nsfd);
-	snprintf(ov->id, sizeof(ov->id), "net:[%ju]", (uintmax_t)ov->nsino);
+	note_ns(ov);
 	*ovp = ov;
 	return (PK_OS_FOUND);
 }

@@ -25,6 +25,7 @@ struct pk_os_vnet {
 	enum pk_os_vnet_how	 how;
 	int			 nsfd;		/* -1 once released */
 	struct pk_nl		 nl;		/* opened inside, lazily */
+	dev_t			 nsdev;		/* nsfs's device */
 	ino_t			 nsino;		/* the namespace's inode */
 	ino_t			 fino;		/* the pin file's own inode */
 	int			 pinfd;		/* O_TMPFILE until linked */

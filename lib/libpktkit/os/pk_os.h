@@ -86,8 +86,10 @@ int	pk_os_vnet_commit(struct pk_os_vnet *ov, struct pk_err *err);
 /*
  * Find a vnet again from its kname and ident (as written by
  * pk_os_vnet_prepare()) in a process that did not make it.  For a CURRENT
- * ident (kname NULL), FOUND means the caller is in that same vnet.
- * Returns PK_OS_GONE, PK_OS_FOUND or PK_OS_FOREIGN, or -1.
+ * ident (kname NULL), which has no pin, FOUND means the caller or some
+ * other process is still in that vnet, and the handle reaches it; GONE
+ * that no process is.  Returns PK_OS_GONE, PK_OS_FOUND or PK_OS_FOREIGN,
+ * or -1.
  */
 int	pk_os_vnet_recover(const char *kname, const char *ident,
 	    struct pk_os_vnet **ovp, struct pk_err *err);

@@ -38,8 +38,11 @@
 #include "os_linux.h"
 #include "../pk_time.h"
 
-int
-pk_os_proc_start_time(pid_t pid, uint64_t *start, struct pk_err *err)
+/*
+ * Read /proc/<pid>/stat: its state letter and its start time.
+ */
+static int
+proc_stat(pid_t pid, char *state, uint64_t *start, struct pk_err *err)
 {
 	char path[64], buf[1024], *p;
 	unsigned long long v;
@@ -58,6 +61,8 @@ pk_os_proc_start_time(pid_t pid, uint64_t *start, struct pk_err *err)
 	if ((p = strrchr(buf, ')')) == NULL)
 		return (pk_err_set(err, EIO, "%s: unparsable", path));
 	p++;
+	if (sscanf(p, " %c", state) != 1)
+		return (pk_err_set(err, EIO, "%s: no state", path));
 	/* Field 3 (state) follows; start time is field 22. */
 	for (i = 3; i < 22; i++) {
 		while (*p == ' ')
@@ -69,6 +74,14 @@ pk_os_proc_start_time(pid_t pid, uint64_t *start, struct pk_err *err)
 		return (pk_err_set(err, EIO, "%s: no start time", path));
 	*start = v;
 	return (0);
+}
+
+int
+pk_os_proc_start_time(pid_t pid, uint64_t *start, struct pk_err *err)
+{
+	char state;
+
+	return (proc_stat(pid, &state, start, err));
 }
 
 void
@@ -108,6 +121,7 @@ pk_os_proc_kill_match(pid_t pid, uint64_t start, int64_t end_ms,
 {
 	struct pollfd pfd;
 	uint64_t now;
+	char state;
 	int rc;
 
 	/*
@@ -119,7 +133,9 @@ pk_os_proc_kill_match(pid_t pid, uint64_t start, int64_t end_ms,
 			return (0);
 		return (pk_err_sys(err, errno, "pidfd_open %d", (int)pid));
 	}
-	if (pk_os_proc_start_time(pid, &now, NULL) != 0 || now != start) {
+	/* A zombie holds nothing and is its parent's to reap. */
+	if (proc_stat(pid, &state, &now, NULL) != 0 || now != start ||
+	    state == 'Z' || state == 'X') {
 		close(pfd.fd);
 		return (0);
 	}
@@ -146,6 +162,7 @@ pk_os_proc_kill_match(pid_t pid, uint64_t start, int64_t end_ms,
 
 struct scan {
 	char		 want[48];	/* "net:[4026532281]" */
+	dev_t		 nsdev;
 	ino_t		 nsino;
 	void		(*found)(void *, const char *);
 	void		*arg;
@@ -350,6 +367,40 @@ sock_in_ns(struct scan *sc, int pidfd, int fd, char *desc, size_t size)
 	return (hit);
 }
 
+/*
+ * A descriptor opened through a pin shows the pin's path, or "/" once
+ * the pin is unmounted; fdinfo's inode number says what it really is,
+ * without touching the file system the descriptor may be on.
+ */
+static int
+fd_on_ns(struct scan *sc, pid_t pid, long fd, const char *link)
+{
+	char path[96], buf[256];
+	unsigned long long ino;
+	struct stat st;
+	const char *p;
+	ssize_t n;
+	int f;
+
+	if (strncmp(link, "pipe:[", 6) == 0 ||
+	    strncmp(link, "anon_inode:", 11) == 0)
+		return (0);
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%ld", (int)pid, fd);
+	if ((f = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return (0);
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	if (n <= 0)
+		return (0);
+	buf[n] = '\0';
+	if ((p = strstr(buf, "\nino:")) == NULL ||
+	    sscanf(p + 5, "%llu", &ino) != 1 || (ino_t)ino != sc->nsino)
+		return (0);
+	snprintf(path, sizeof(path), "/proc/%d/fd/%ld", (int)pid, fd);
+	return (stat(path, &st) == 0 && st.st_ino == sc->nsino &&
+	    st.st_dev == sc->nsdev);
+}
+
 static void
 scan_fds(struct scan *sc, pid_t pid, const char *cmd)
 {
@@ -378,8 +429,16 @@ scan_fds(struct scan *sc, pid_t pid, const char *cmd)
 			    link);
 			continue;
 		}
-		if (strncmp(link, "socket:[", 8) != 0)
+		if (strncmp(link, "socket:[", 8) != 0) {
+			if (fd_on_ns(sc, pid, fd, link))
+				say(sc, "pid %d (%s) via fd %ld (%s%s%s)",
+				    (int)pid, cmd, fd, sc->want,
+				    link[0] == '/' && link[1] != '\0' ?
+				    ", opened as " : "",
+				    link[0] == '/' && link[1] != '\0' ?
+				    link : "");
 			continue;
+		}
 		if (pidfd < 0)
 			pidfd = pidfd_open(pid, 0);
 		if (sock_in_ns(sc, pidfd, (int)fd, desc, sizeof(desc)))
@@ -450,6 +509,7 @@ pk_os_holders(const struct pk_os_vnet *ov,
 
 	memset(&sc, 0, sizeof(sc));
 	snprintf(sc.want, sizeof(sc.want), "net:[%ju]", (uintmax_t)ov->nsino);
+	sc.nsdev = ov->nsdev;
 	sc.nsino = ov->nsino;
 	sc.found = found;
 	sc.arg = arg;

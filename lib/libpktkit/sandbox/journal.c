@@ -436,23 +436,23 @@ recover_host_ifs(struct recovery *r, struct jsection *s)
 	if (s->private || s->hostident[0] == '\0')
 		return;
 	host = NULL;
-	rc = PK_OS_GONE;
+	rc = -2;
 	for (k = 0; k < s->ni; k++) {
 		if (s->i[k].done || strcmp(s->i[k].where, "host") != 0)
 			continue;
-		if (host == NULL && rc != PK_OS_FOREIGN)
+		if (rc == -2) {
 			rc = pk_os_vnet_recover(NULL, s->hostident, &host, &e);
-		if (rc != PK_OS_FOUND) {
-			rlog(r, 1, "leak: interface %s of pid %d's sandbox: "
-			    "its host is not the network stack recovery runs "
-			    "in", s->i[k].name, (int)s->pid);
-			continue;
+			if (rc < 0)
+				rlog(r, 1, "leak: host of pid %d's sandbox: %s",
+				    (int)s->pid, e.msg);
 		}
-		if ((rc = pk_os_link_get(host, s->i[k].name, &l, &e)) == 0)
+		/* A host no process is in has taken its interfaces along. */
+		if (rc != PK_OS_FOUND)
 			continue;
-		if (rc < 0) {
-			rlog(r, 1, "leak: interface %s: %s", s->i[k].name,
-			    e.msg);
+		if ((rc = pk_os_link_get(host, s->i[k].name, &l, &e)) <= 0) {
+			if (rc < 0)
+				rlog(r, 1, "leak: interface %s: %s",
+				    s->i[k].name, e.msg);
 			rc = PK_OS_FOUND;
 			continue;
 		}
