@@ -131,6 +131,7 @@ SBT_TC(spawn_is_killed_when_its_vnet_goes,
 	struct pk_vnet *v;
 	struct pk_proc *p, *q;
 	struct pk_report rep = PK_REPORT_INIT;
+	pid_t qpid;
 
 	sb = sbt_open();
 	OK(pk_vnet_create(sb, "alcatraz", &v, &err));
@@ -141,9 +142,10 @@ SBT_TC(spawn_is_killed_when_its_vnet_goes,
 	ATF_CHECK(kill(pk_proc_pid(p), 0) != 0);
 	FAILS(pk_proc_kill(p, SIGTERM, 0, NULL, &err), ESRCH);
 	/* The host's process lives until the sandbox closes. */
-	ATF_CHECK(kill(pk_proc_pid(q), 0) == 0);
+	qpid = pk_proc_pid(q);
+	ATF_CHECK(kill(qpid, 0) == 0);
 	sbt_close(sb);
-	ATF_CHECK(kill(pk_proc_pid(q), 0) != 0);
+	ATF_CHECK(kill(qpid, 0) != 0);
 }
 
 static int
