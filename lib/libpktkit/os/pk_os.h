@@ -318,6 +318,15 @@ int	pk_os_watch_open(struct pk_os_vnet *observer, struct pk_os_watch **wp,
 int	pk_os_watch_wait(struct pk_os_watch *w, struct pk_os_vnet *const *ovs,
 	    size_t n, int64_t end_ms, int *gone, struct pk_err *err);
 
+/*
+ * Wait until none of the named interfaces is in the observer any more,
+ * or until end_ms.  Returns the number still there, or -1.  (For
+ * interfaces the sandbox did not make, such as those of a comparison in
+ * a benchmark, and for the leak checker.)
+ */
+int	pk_os_watch_gone(struct pk_os_watch *w, const char *const *names,
+	    size_t n, int64_t end_ms, struct pk_err *err);
+
 void	pk_os_watch_close(struct pk_os_watch *w);
 
 /*

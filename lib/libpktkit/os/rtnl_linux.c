@@ -129,6 +129,28 @@ pk_nl_talk(struct pk_nl *nl, struct nlmsghdr *h, mnl_cb_t cb, void *arg,
 	}
 }
 
+/*
+ * The vnet's rtnetlink socket, for one operation.  Inside a vnet we will
+ * wait on, it is closed again right after: a netlink socket holds its
+ * namespace for an RCU grace period (some 15 ms) after it is closed, and
+ * that had better be over by the time the vnet is destroyed.
+ */
+static struct pk_nl *
+rtnl_get(struct pk_os_vnet *ov, struct pk_err *err)
+{
+
+	return (pk_linux_rtnl(ov, err));
+}
+
+static int
+rtnl_put(struct pk_os_vnet *ov, int rc)
+{
+
+	if (ov->how == PK_OS_VNET_NEW)
+		pk_nl_close(&ov->nl);
+	return (rc);
+}
+
 static struct nlmsghdr *
 nl_req(char *buf, int type, int flags)
 {
@@ -227,7 +249,7 @@ pk_os_link_get(struct pk_os_vnet *ov, const char *name, struct pk_os_link *l,
 	struct pk_nl *nl;
 	struct pk_err e;
 
-	if ((nl = pk_linux_rtnl(ov, err)) == NULL)
+	if ((nl = rtnl_get(ov, err)) == NULL)
 		return (-1);
 	h = nl_req(buf, RTM_GETLINK, 0);
 	ifi = mnl_nlmsg_put_extra_header(h, sizeof(*ifi));
@@ -235,7 +257,7 @@ pk_os_link_get(struct pk_os_vnet *ov, const char *name, struct pk_os_link *l,
 	mnl_attr_put_strz(h, IFLA_IFNAME, name);
 	mnl_attr_put_u32(h, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 	memset(l, 0, sizeof(*l));
-	if (pk_nl_talk(nl, h, link_one_cb, l, &e) != 0) {
+	if (rtnl_put(ov, pk_nl_talk(nl, h, link_one_cb, l, &e)) != 0) {
 		if (e.code == ENODEV)
 			return (0);
 		if (err != NULL)
@@ -302,7 +324,7 @@ pk_os_link_list(struct pk_os_vnet *ov, struct pk_os_link **lp, size_t *np,
 		if (pk_nl_open(&own, NETLINK_ROUTE, 0, err) != 0)
 			return (-1);
 		nl = &own;
-	} else if ((nl = pk_linux_rtnl(ov, err)) == NULL)
+	} else if ((nl = rtnl_get(ov, err)) == NULL)
 		return (-1);
 	h = nl_req(buf, RTM_GETLINK, NLM_F_DUMP);
 	ifi = mnl_nlmsg_put_extra_header(h, sizeof(*ifi));
@@ -311,6 +333,8 @@ pk_os_link_list(struct pk_os_vnet *ov, struct pk_os_link **lp, size_t *np,
 	memset(&ll, 0, sizeof(ll));
 	ll.err = err;
 	rc = pk_nl_talk(nl, h, link_list_cb, &ll, err);
+	if (ov != NULL)
+		(void)rtnl_put(ov, 0);
 	pk_nl_close(&own);
 	if (rc != 0) {
 		free(ll.v);
@@ -334,10 +358,10 @@ pk_os_link_pair(struct pk_os_vnet *va, const char *na, const uint8_t maca[6],
 	struct nlattr *info, *data, *peer;
 	struct pk_nl *nl;
 
-	if ((nl = pk_linux_rtnl(va, err)) == NULL)
+	if ((nl = rtnl_get(va, err)) == NULL)
 		return (-1);
 	if (vb != va && vb->nsfd < 0)
-		return (pk_err_set(err, ESRCH, "vnet released"));
+		return (rtnl_put(va, pk_err_set(err, ESRCH, "vnet released")));
 	h = nl_req(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
 	ifi = mnl_nlmsg_put_extra_header(h, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
@@ -368,7 +392,7 @@ pk_os_link_pair(struct pk_os_vnet *va, const char *na, const uint8_t maca[6],
 	mnl_attr_nest_end(h, peer);
 	mnl_attr_nest_end(h, data);
 	mnl_attr_nest_end(h, info);
-	if (pk_nl_talk(nl, h, NULL, NULL, err) != 0)
+	if (rtnl_put(va, pk_nl_talk(nl, h, NULL, NULL, err)) != 0)
 		return (-1);
 	if (up && pk_os_link_set(vb, nb, 0, 1, 0, err) != 0) {
 		(void)pk_os_link_delete(va, na, 0, NULL);
@@ -394,7 +418,7 @@ link_simple(struct pk_os_vnet *ov, int type, const char *name, int index,
 	struct ifinfomsg *ifi;
 	struct pk_nl *nl;
 
-	if ((nl = pk_linux_rtnl(ov, err)) == NULL)
+	if ((nl = rtnl_get(ov, err)) == NULL)
 		return (-1);
 	h = nl_req(buf, type, 0);
 	ifi = mnl_nlmsg_put_extra_header(h, sizeof(*ifi));
@@ -410,10 +434,11 @@ link_simple(struct pk_os_vnet *ov, int type, const char *name, int index,
 		mnl_attr_put_u32(h, IFLA_MTU, mtu);
 	if (to != NULL) {
 		if (to->nsfd < 0)
-			return (pk_err_set(err, ESRCH, "vnet released"));
+			return (rtnl_put(ov, pk_err_set(err, ESRCH,
+			    "vnet released")));
 		mnl_attr_put_u32(h, IFLA_NET_NS_FD, (uint32_t)to->nsfd);
 	}
-	return (pk_nl_talk(nl, h, NULL, NULL, err));
+	return (rtnl_put(ov, pk_nl_talk(nl, h, NULL, NULL, err)));
 }
 
 int
@@ -466,7 +491,7 @@ pk_os_addr_change(struct pk_os_vnet *ov, const char *name, int index,
 	struct pk_nl *nl;
 
 	(void)name;
-	if ((nl = pk_linux_rtnl(ov, err)) == NULL)
+	if ((nl = rtnl_get(ov, err)) == NULL)
 		return (-1);
 	h = nl_req(buf, add ? RTM_NEWADDR : RTM_DELADDR,
 	    add ? NLM_F_CREATE | NLM_F_EXCL : 0);
@@ -481,7 +506,7 @@ pk_os_addr_change(struct pk_os_vnet *ov, const char *name, int index,
 		ifa->ifa_flags = IFA_F_NODAD;
 		mnl_attr_put_u32(h, IFA_FLAGS, IFA_F_NODAD);
 	}
-	return (pk_nl_talk(nl, h, NULL, NULL, err));
+	return (rtnl_put(ov, pk_nl_talk(nl, h, NULL, NULL, err)));
 }
 
 int
@@ -495,7 +520,7 @@ pk_os_route_change(struct pk_os_vnet *ov, int add,
 	struct pk_nl *nl;
 
 	(void)oif;
-	if ((nl = pk_linux_rtnl(ov, err)) == NULL)
+	if ((nl = rtnl_get(ov, err)) == NULL)
 		return (-1);
 	h = nl_req(buf, add ? RTM_NEWROUTE : RTM_DELROUTE,
 	    add ? NLM_F_CREATE | NLM_F_EXCL : 0);
@@ -515,7 +540,7 @@ pk_os_route_change(struct pk_os_vnet *ov, int add,
 		mnl_attr_put(h, RTA_GATEWAY, inaddr_len(gw), gw->addr);
 	if (oifindex > 0)
 		mnl_attr_put_u32(h, RTA_OIF, (uint32_t)oifindex);
-	return (pk_nl_talk(nl, h, NULL, NULL, err));
+	return (rtnl_put(ov, pk_nl_talk(nl, h, NULL, NULL, err)));
 }
 
 /*
@@ -532,7 +557,7 @@ pk_os_neigh_add(struct pk_os_vnet *ov, const char *name, int index,
 	struct pk_nl *nl;
 
 	(void)name;
-	if ((nl = pk_linux_rtnl(ov, err)) == NULL)
+	if ((nl = rtnl_get(ov, err)) == NULL)
 		return (-1);
 	h = nl_req(buf, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE);
 	nd = mnl_nlmsg_put_extra_header(h, sizeof(*nd));
@@ -541,7 +566,7 @@ pk_os_neigh_add(struct pk_os_vnet *ov, const char *name, int index,
 	nd->ndm_state = NUD_PERMANENT;
 	mnl_attr_put(h, NDA_DST, inaddr_len(ip), ip->addr);
 	mnl_attr_put(h, NDA_LLADDR, 6, mac);
-	return (pk_nl_talk(nl, h, NULL, NULL, err));
+	return (rtnl_put(ov, pk_nl_talk(nl, h, NULL, NULL, err)));
 }
 
 struct neigh_ctx {
@@ -584,7 +609,7 @@ pk_os_neigh_get(struct pk_os_vnet *ov, const char *name, int index,
 	struct pk_err e;
 
 	(void)name;
-	if ((nl = pk_linux_rtnl(ov, err)) == NULL)
+	if ((nl = rtnl_get(ov, err)) == NULL)
 		return (-1);
 	h = nl_req(buf, RTM_GETNEIGH, 0);
 	nd = mnl_nlmsg_put_extra_header(h, sizeof(*nd));
@@ -593,7 +618,7 @@ pk_os_neigh_get(struct pk_os_vnet *ov, const char *name, int index,
 	mnl_attr_put(h, NDA_DST, inaddr_len(ip), ip->addr);
 	c.mac = mac;
 	c.found = 0;
-	if (pk_nl_talk(nl, h, neigh_get_cb, &c, &e) != 0) {
+	if (rtnl_put(ov, pk_nl_talk(nl, h, neigh_get_cb, &c, &e)) != 0) {
 		if (e.code == ENOENT)
 			return (0);
 		if (err != NULL)
@@ -611,6 +636,7 @@ struct neigh_list {
 		size_t		len;
 	}			*v;
 	size_t			 n, cap;
+	struct pk_err		*err;
 };
 
 static int
@@ -628,8 +654,10 @@ neigh_list_cb(const struct nlmsghdr *h, void *arg)
 		return (MNL_CB_OK);
 	if (nlst->n == nlst->cap) {
 		ncap = nlst->cap == 0 ? 16 : nlst->cap * 2;
-		if ((nv = realloc(nlst->v, ncap * sizeof(*nlst->v))) == NULL)
+		if ((nv = realloc(nlst->v, ncap * sizeof(*nlst->v))) == NULL) {
+			pk_err_sys(nlst->err, ENOMEM, "neighbour list");
 			return (MNL_CB_ERROR);
+		}
 		nlst->v = nv;
 		nlst->cap = ncap;
 	}
@@ -657,15 +685,16 @@ pk_os_neigh_flush(struct pk_os_vnet *ov, struct pk_err *err)
 	struct pk_nl *nl;
 	size_t i;
 
-	if ((nl = pk_linux_rtnl(ov, err)) == NULL)
+	if ((nl = rtnl_get(ov, err)) == NULL)
 		return (-1);
 	h = nl_req(buf, RTM_GETNEIGH, NLM_F_DUMP);
 	nd = mnl_nlmsg_put_extra_header(h, sizeof(*nd));
 	nd->ndm_family = AF_UNSPEC;
 	memset(&nlst, 0, sizeof(nlst));
+	nlst.err = err;
 	if (pk_nl_talk(nl, h, neigh_list_cb, &nlst, err) != 0) {
 		free(nlst.v);
-		return (-1);
+		return (rtnl_put(ov, -1));
 	}
 	for (i = 0; i < nlst.n; i++) {
 		h = nl_req(buf, RTM_DELNEIGH, 0);
@@ -677,5 +706,5 @@ pk_os_neigh_flush(struct pk_os_vnet *ov, struct pk_err *err)
 		(void)pk_nl_talk(nl, h, NULL, NULL, NULL);
 	}
 	free(nlst.v);
-	return (0);
+	return (rtnl_put(ov, 0));
 }

@@ -87,93 +87,91 @@ pk_os_watch_close(struct pk_os_watch *w)
 }
 
 /*
- * Mark as gone every vnet whose canary is no longer in the observer.
+ * A set of interfaces in the observer being waited for.  An index of 0
+ * means "look it up by name".
+ */
+struct linkset {
+	const char *const	*names;
+	int			*index;
+	int			*gone;
+	size_t			 n;
+	int			 left;
+};
+
+/*
+ * Mark as gone every interface of the set that is no longer in the
+ * observer; learn the index of the others.
  */
 static int
-check_present(struct pk_os_watch *w, struct pk_os_vnet *const *ovs, size_t n,
-    int *gone, struct pk_err *err)
+check_present(struct pk_os_watch *w, struct linkset *ls, struct pk_err *err)
 {
 	struct pk_os_link *l;
 	size_t nl, i, j;
-	int left;
 
 	if (pk_os_link_list(w->observer, &l, &nl, err) != 0)
 		return (-1);
-	left = 0;
-	for (i = 0; i < n; i++) {
-		if (gone[i])
+	ls->left = 0;
+	for (i = 0; i < ls->n; i++) {
+		if (ls->gone[i])
 			continue;
 		for (j = 0; j < nl; j++)
-			if (l[j].index == ovs[i]->canary_index &&
-			    strcmp(l[j].name, ovs[i]->canary) == 0)
+			if (strcmp(l[j].name, ls->names[i]) == 0 &&
+			    (ls->index[i] == 0 || l[j].index == ls->index[i]))
 				break;
 		if (j == nl)
-			gone[i] = 1;
-		else
-			left++;
+			ls->gone[i] = 1;
+		else {
+			ls->index[i] = l[j].index;
+			ls->left++;
+		}
 	}
 	free(l);
-	return (left);
+	return (ls->left);
 }
-
-struct del_ctx {
-	struct pk_os_vnet *const	*ovs;
-	size_t				 n;
-	int				*gone;
-	int				 left;
-};
 
 static int
 del_cb(const struct nlmsghdr *h, void *arg)
 {
-	struct del_ctx *c;
+	struct linkset *ls;
 	const struct ifinfomsg *ifi;
 	size_t i;
 
-	c = arg;
+	ls = arg;
 	if (h->nlmsg_type != RTM_DELLINK ||
 	    h->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
 		return (MNL_CB_OK);
 	ifi = mnl_nlmsg_get_payload(h);
-	for (i = 0; i < c->n; i++) {
-		if (!c->gone[i] && c->ovs[i]->canary_index == ifi->ifi_index) {
-			c->gone[i] = 1;
-			c->left--;
+	for (i = 0; i < ls->n; i++) {
+		if (!ls->gone[i] && ls->index[i] == ifi->ifi_index) {
+			ls->gone[i] = 1;
+			ls->left--;
 		}
 	}
 	return (MNL_CB_OK);
 }
 
-int
-pk_os_watch_wait(struct pk_os_watch *w, struct pk_os_vnet *const *ovs,
-    size_t n, int64_t end_ms, int *gone, struct pk_err *err)
+/*
+ * Wait for RTM_DELLINK of every interface in the set, or until end_ms.
+ * Returns the number left, or -1.
+ */
+static int
+wait_links(struct pk_os_watch *w, struct linkset *ls, int64_t end_ms,
+    struct pk_err *err)
 {
 	char buf[PK_NL_BUFSIZE];
 	struct pollfd pfd;
-	struct del_ctx c;
 	ssize_t len;
-	size_t i;
 	int rc;
 
-	for (i = 0; i < n; i++) {
-		gone[i] = 0;
-		if (ovs[i]->canary_index <= 0)
-			return (pk_err_set(err, EINVAL, "vnet %s has no canary",
-			    ovs[i]->id));
-	}
 	/*
-	 * The watch was opened before the vnets were released, so any
-	 * death after this check arrives as an event.
+	 * The watch was opened before anything was released, so any
+	 * deletion after this check arrives as an event.
 	 */
-	if ((rc = check_present(w, ovs, n, gone, err)) <= 0)
+	if ((rc = check_present(w, ls, err)) <= 0)
 		return (rc);
-	c.ovs = ovs;
-	c.n = n;
-	c.gone = gone;
-	c.left = rc;
 	pfd.fd = mnl_socket_get_fd(w->ev.sk);
 	pfd.events = POLLIN;
-	while (c.left > 0) {
+	while (ls->left > 0) {
 		rc = poll(&pfd, 1, pk_ms_left(end_ms));
 		if (rc < 0) {
 			if (errno == EINTR)
@@ -189,12 +187,71 @@ pk_os_watch_wait(struct pk_os_watch *w, struct pk_os_vnet *const *ovs,
 			if (errno != ENOBUFS)
 				return (pk_err_sys(err, errno, "netlink events"));
 			/* Events were lost: look again. */
-			if ((rc = check_present(w, ovs, n, gone, err)) < 0)
+			if (check_present(w, ls, err) < 0)
 				return (-1);
-			c.left = rc;
 			continue;
 		}
-		(void)mnl_cb_run(buf, (size_t)len, 0, 0, del_cb, &c);
+		(void)mnl_cb_run(buf, (size_t)len, 0, 0, del_cb, ls);
 	}
-	return (c.left);
+	return (ls->left);
+}
+
+int
+pk_os_watch_wait(struct pk_os_watch *w, struct pk_os_vnet *const *ovs,
+    size_t n, int64_t end_ms, int *gone, struct pk_err *err)
+{
+	struct linkset ls;
+	const char **names;
+	int *index, rc;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		gone[i] = 0;
+		if (ovs[i]->canary_index <= 0)
+			return (pk_err_set(err, EINVAL, "vnet %s has no canary",
+			    ovs[i]->id));
+	}
+	names = calloc(n + 1, sizeof(*names));
+	index = calloc(n + 1, sizeof(*index));
+	if (names == NULL || index == NULL) {
+		free(names);
+		free(index);
+		return (pk_err_sys(err, ENOMEM, "watch"));
+	}
+	for (i = 0; i < n; i++) {
+		names[i] = ovs[i]->canary;
+		index[i] = ovs[i]->canary_index;
+	}
+	ls.names = names;
+	ls.index = index;
+	ls.gone = gone;
+	ls.n = n;
+	rc = wait_links(w, &ls, end_ms, err);
+	free(names);
+	free(index);
+	return (rc);
+}
+
+int
+pk_os_watch_gone(struct pk_os_watch *w, const char *const *names, size_t n,
+    int64_t end_ms, struct pk_err *err)
+{
+	struct linkset ls;
+	int *index, *gone, rc;
+
+	index = calloc(n + 1, sizeof(*index));
+	gone = calloc(n + 1, sizeof(*gone));
+	if (index == NULL || gone == NULL) {
+		free(index);
+		free(gone);
+		return (pk_err_sys(err, ENOMEM, "watch"));
+	}
+	ls.names = names;
+	ls.index = index;
+	ls.gone = gone;
+	ls.n = n;
+	rc = wait_links(w, &ls, end_ms, err);
+	free(index);
+	free(gone);
+	return (rc);
 }
