@@ -398,6 +398,65 @@ SBT_TC(recover_reports_what_it_cannot_remove,
 	sbt_stderr_end();
 }
 
+/*
+ * The interfaces of the stack the calling thread is in, as one string.
+ */
+static void
+links_here(char *buf, size_t size)
+{
+	struct pk_os_link *l;
+	size_t n, i, used;
+
+	ATF_REQUIRE(pk_os_link_list(NULL, &l, &n, &err) == 0);
+	used = 0;
+	buf[0] = '\0';
+	for (i = 0; i < n && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%s/%d ",
+		    l[i].name, l[i].index);
+	free(l);
+}
+
+SBT_TC(recover_from_the_machines_stack_changes_nothing_there,
+    "recovery run where the cleanup routine runs, in the machine's own "
+    "network stack, removes the sandbox and leaves that stack's "
+    "interfaces as they were", sbt_cleanup(CRASH_JOURNAL))
+{
+	struct pk_report rep = PK_REPORT_INIT;
+	char before[4096], after[4096], c;
+	int go[2], status;
+	pid_t cleaner, builder;
+	struct state st;
+
+	sbt_stderr_begin();
+	ATF_REQUIRE(pipe(go) == 0);
+	/* Forked before the test leaves the machine's stack. */
+	ATF_REQUIRE((cleaner = fork()) >= 0);
+	if (cleaner == 0) {
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(2);
+		links_here(before, sizeof(before));
+		if (pk_sandbox_recover(CRASH_JOURNAL, 0, 0, &rep, &err) != 0 ||
+		    sbt_report_has(&rep, "leak:", NULL, NULL))
+			_exit(3);
+		links_here(after, sizeof(after));
+		_exit(strcmp(before, after) == 0 ? 0 : 4);
+	}
+	close(go[0]);
+	ATF_REQUIRE(unshare(CLONE_NEWNET) == 0);
+	/* A shared host (the test's stack) and vnets pinned under it. */
+	builder = crash_after_build(0);
+	ATF_REQUIRE(write(go[1], "g", 1) == 1);
+	close(go[1]);
+	ATF_REQUIRE(waitpid(cleaner, &status, 0) == cleaner);
+	ATF_REQUIRE_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "recovery in the machine's stack: status %#x", status);
+	/* Everything went: pins, mounts, the host's epairs, the canaries. */
+	snapshot(builder, &st);
+	ATF_CHECK_STREQ(st.text, "if lo loopback 1\n");
+	sbt_stderr_end();
+}
+
 SBT_TC(recover_handles_missing_and_foreign_journals,
     "no journal means nothing to do; a file that is not a journal is an "
     "error", )
@@ -427,6 +486,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, recover_leaves_a_foreign_interface_alone);
 	ATF_TP_ADD_TC(tp, recover_kills_only_the_recorded_process);
 	ATF_TP_ADD_TC(tp, recover_reports_what_it_cannot_remove);
+	ATF_TP_ADD_TC(tp, recover_from_the_machines_stack_changes_nothing_there);
 	ATF_TP_ADD_TC(tp, recover_handles_missing_and_foreign_journals);
 	return (atf_no_error());
 }
