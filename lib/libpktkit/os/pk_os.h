@@ -109,6 +109,12 @@ int	pk_os_vnet_unpin(struct pk_os_vnet *ov, struct pk_err *err);
 void	pk_os_vnet_release(struct pk_os_vnet *ov);
 
 /*
+ * Release several vnets as one batch, so that the kernel dismantles them
+ * together (see pk_os_vnet_release()).
+ */
+void	pk_os_vnet_release_batch(struct pk_os_vnet *const *ovs, size_t n);
+
+/*
  * Release and free the handle.  Never unpins.
  */
 void	pk_os_vnet_free(struct pk_os_vnet *ov);

@@ -476,6 +476,7 @@ recover_host_ifs(struct recovery *r, struct jsection *s)
 static int
 recover_wait(struct recovery *r, struct pk_err *err)
 {
+	struct pk_os_vnet **ovs;
 	struct pk_os_watch *w;
 	struct pk_vnet **vs, *v;
 	struct pk_err e;
@@ -485,10 +486,16 @@ recover_wait(struct recovery *r, struct pk_err *err)
 
 	if (r->nfound == 0)
 		return (0);
-	if ((vs = calloc(r->nfound, sizeof(*vs))) == NULL)
+	vs = calloc(r->nfound, sizeof(*vs));
+	ovs = calloc(r->nfound, sizeof(*ovs));
+	if (vs == NULL || ovs == NULL) {
+		free(vs);
+		free(ovs);
 		return (pk_err_sys(err, ENOMEM, "recover"));
+	}
 	if (pk_os_watch_open(r->observer, &w, err) != 0) {
 		free(vs);
+		free(ovs);
 		return (-1);
 	}
 	n = 0;
@@ -504,9 +511,11 @@ recover_wait(struct recovery *r, struct pk_err *err)
 		if (v->state != PK_VNET_GONE)
 			vs[n++] = v;
 	}
-	t0 = pk_now_us();
 	for (k = 0; k < r->nfound; k++)
-		pk_os_vnet_release(r->found[k]->os);
+		ovs[k] = r->found[k]->os;
+	t0 = pk_now_us();
+	pk_os_vnet_release_batch(ovs, r->nfound);
+	free(ovs);
 	left = pk_sb_wait(w, vs, n, r->settle_ms, t0, NULL, r->rep, err);
 	pk_os_watch_close(w);
 	if (left < 0) {
