@@ -238,8 +238,10 @@ ip_round(struct pk_os_vnet *host, int moved, struct series *total)
 	if (ip("netns add %s", na) != 0 || ip("netns add %s", nb) != 0)
 		ip_fail("netns add");
 	/* The same canaries as pktkit's, so "gone" means the same. */
-	if (ip("link add %s type veth peer name %s netns %s", ca, ca, na) != 0 ||
-	    ip("link add %s type veth peer name %s netns %s", cb, cb, nb) != 0)
+	if (ip("link add %s type veth peer name %s netns %s", ca, ca,
+	    na) != 0 ||
+	    ip("link add %s type veth peer name %s netns %s", cb, cb,
+	    nb) != 0)
 		ip_fail("canary");
 	if (moved) {
 		if (ip("link add epair0a type veth peer name epair0b") != 0 ||

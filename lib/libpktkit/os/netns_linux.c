@@ -218,10 +218,11 @@ sysctl_io(struct pk_os_vnet *ov, const char *name, const char *value,
 		e = errno;
 		close(fd);
 		if (n < 0)
-			return (pk_err_sys(err, e, "sysctl %s=%s", name, value));
+			return (pk_err_sys(err, e, "sysctl %s=%s", name,
+			    value));
 		if ((size_t)n != len)
-			return (pk_err_set(err, EIO, "sysctl %s=%s: short write",
-			    name, value));
+			return (pk_err_set(err, EIO, "sysctl %s=%s: short "
+			    "write", name, value));
 		return (0);
 	}
 	n = read(fd, buf, size - 1);

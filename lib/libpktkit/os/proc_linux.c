@@ -233,46 +233,45 @@ scan_tasks(struct scan *sc, pid_t pid, const char *cmd)
 	closedir(d);
 }
 
+/* "192.0.2.1:22", or "" if sa is not an address of family. */
+static void
+sock_addr(int family, const struct sockaddr_storage *ss, char *buf,
+    size_t size)
+{
+	const struct sockaddr_in *s4;
+	const struct sockaddr_in6 *s6;
+	char a[INET6_ADDRSTRLEN];
+
+	buf[0] = '\0';
+	if (family == AF_INET) {
+		s4 = (const struct sockaddr_in *)ss;
+		if (inet_ntop(AF_INET, &s4->sin_addr, a, sizeof(a)) != NULL)
+			snprintf(buf, size, "%s:%u", a, ntohs(s4->sin_port));
+	} else {
+		s6 = (const struct sockaddr_in6 *)ss;
+		if (inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof(a)) != NULL)
+			snprintf(buf, size, "[%s]:%u", a, ntohs(s6->sin6_port));
+	}
+}
+
 static void
 sock_endpoints(int fd, int family, char *buf, size_t size)
 {
 	struct sockaddr_storage ss;
-	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+	char a[64], b[64];
 	socklen_t len;
-	unsigned pa, pb;
 
 	a[0] = b[0] = '\0';
-	pa = pb = 0;
 	len = sizeof(ss);
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0) {
-		if (family == AF_INET) {
-			inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr,
-			    a, sizeof(a));
-			pa = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-		} else {
-			inet_ntop(AF_INET6,
-			    &((struct sockaddr_in6 *)&ss)->sin6_addr, a,
-			    sizeof(a));
-			pa = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-		}
-	}
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
+		sock_addr(family, &ss, a, sizeof(a));
 	len = sizeof(ss);
-	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0) {
-		if (family == AF_INET) {
-			inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr,
-			    b, sizeof(b));
-			pb = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-		} else {
-			inet_ntop(AF_INET6,
-			    &((struct sockaddr_in6 *)&ss)->sin6_addr, b,
-			    sizeof(b));
-			pb = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-		}
-	}
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0)
+		sock_addr(family, &ss, b, sizeof(b));
 	if (b[0] != '\0')
-		snprintf(buf, size, " %s:%u -> %s:%u", a, pa, b, pb);
+		snprintf(buf, size, " %s -> %s", a, b);
 	else if (a[0] != '\0')
-		snprintf(buf, size, " %s:%u", a, pa);
+		snprintf(buf, size, " %s", a);
 	else
 		buf[0] = '\0';
 }
@@ -425,8 +424,8 @@ scan_fds(struct scan *sc, pid_t pid, const char *cmd)
 			continue;
 		link[n] = '\0';
 		if (strcmp(link, sc->want) == 0) {
-			say(sc, "pid %d (%s) via fd %ld (%s)", (int)pid, cmd, fd,
-			    link);
+			say(sc, "pid %d (%s) via fd %ld (%s)", (int)pid, cmd,
+			    fd, link);
 			continue;
 		}
 		if (strncmp(link, "socket:[", 8) != 0) {

@@ -84,8 +84,8 @@ nl_error(const struct nlmsghdr *h, struct pk_err *err)
 		}
 	}
 	if (text != NULL && *text != '\0')
-		return (pk_err_set(err, -e->error, "%s (%s)", strerror(-e->error),
-		    text));
+		return (pk_err_set(err, -e->error, "%s (%s)",
+		    strerror(-e->error), text));
 	return (pk_err_set(err, -e->error, "%s", strerror(-e->error)));
 }
 
@@ -114,8 +114,9 @@ pk_nl_talk(struct pk_nl *nl, struct nlmsghdr *h, mnl_cb_t cb, void *arg,
 		len = (int)n;
 		for (m = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(m, len);
 		    m = mnl_nlmsg_next(m, &len)) {
+			/* A late answer to an old request. */
 			if (m->nlmsg_seq != seq || m->nlmsg_pid != nl->portid)
-				continue;	/* a late answer to an old request */
+				continue;
 			if (m->nlmsg_type == NLMSG_ERROR)
 				return (nl_error(m, err));
 			if (m->nlmsg_type == NLMSG_DONE)

@@ -185,7 +185,8 @@ wait_links(struct pk_os_watch *w, struct linkset *ls, int64_t end_ms,
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			if (errno != ENOBUFS)
-				return (pk_err_sys(err, errno, "netlink events"));
+				return (pk_err_sys(err, errno,
+				    "netlink events"));
 			/* Events were lost: look again. */
 			if (check_present(w, ls, err) < 0)
 				return (-1);

@@ -410,8 +410,8 @@ recover_vnet(struct recovery *r, struct jvnet *jv, struct pk_err *err)
 	v->os = ov;
 	v->is_host = jv->is_host;
 	r->found[r->nfound++] = v;
-	snprintf(cname, sizeof(cname), "pkr%u.%u", (unsigned)getpid() % 10000000,
-	    r->unit++ % 10000);
+	snprintf(cname, sizeof(cname), "pkr%u.%u",
+	    (unsigned)getpid() % 10000000, r->unit++ % 10000);
 	if (pk_os_vnet_arm(r->observer, ov, cname, &e) != 0) {
 		/* Unwatchable: still unpin it, and say we could not wait. */
 		rlog(r, 1, "leak: vnet %s (%s): %s", v->name, v->kname, e.msg);

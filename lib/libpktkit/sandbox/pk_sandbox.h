@@ -360,7 +360,9 @@ struct pk_run_result {
 /*
  * Run argv (argv[0] looked up in PATH) inside v with input (may be NULL)
  * on its stdin; wait for it and capture stdout and stderr.  Fails only
- * if it could not be run; its exit status is in res->status.
+ * if it could not be run; its exit status is in res->status.  Returns
+ * once the command has exited and both streams are closed (a daemon it
+ * leaves running with them open keeps it waiting).
  */
 int	pk_vnet_run(struct pk_vnet *v, char *const argv[], const char *input,
 	    struct pk_run_result *res, struct pk_err *err);
@@ -385,7 +387,8 @@ int	pk_proc_kill(struct pk_proc *p, int sig, int wait, int *status,
 /*
  * Run fn(arg) in a forked child attached to v and wait for it; *status
  * gets the child's wait status, whose exit code is fn's return value.
- * The portable way to run C code in a vnet.
+ * The child keeps the caller's standard streams.  The portable way to
+ * run C code in a vnet.
  */
 int	pk_vnet_call(struct pk_vnet *v, int (*fn)(void *), void *arg,
 	    int *status, struct pk_err *err);

@@ -1,6 +1,7 @@
 /*
- * pk_sandbox_impl.h: the sandbox's insides, shared by the sandbox sources and by
- * the leak checker (which reaches a vnet's OS handle with pk_vnet_os()).
+ * pk_sandbox_impl.h: the sandbox's insides, shared by the sandbox's
+ * sources and by the leak checker (which reaches a vnet's OS handle with
+ * pk_vnet_os()).
  * Not installed.
  */
 #ifndef PK_SANDBOX_IMPL_H

@@ -132,12 +132,16 @@ count_addrs(void *arg)
 	c->n = 0;
 	if (getifaddrs(&ifa) != 0)
 		return (-1);
-	for (i = ifa; i != NULL; i = i->ifa_next)
-		if (i->ifa_addr != NULL && strcmp(i->ifa_name, c->ifname) == 0 &&
-		    i->ifa_addr->sa_family == c->family &&
-		    (c->family != AF_INET6 || !IN6_IS_ADDR_LINKLOCAL(
-		    &((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr)))
-			c->n++;
+	for (i = ifa; i != NULL; i = i->ifa_next) {
+		if (i->ifa_addr == NULL ||
+		    strcmp(i->ifa_name, c->ifname) != 0 ||
+		    i->ifa_addr->sa_family != c->family)
+			continue;
+		if (c->family == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(
+		    &((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr))
+			continue;
+		c->n++;
+	}
 	freeifaddrs(ifa);
 	return (0);
 }

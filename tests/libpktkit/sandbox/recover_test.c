@@ -486,7 +486,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, recover_leaves_a_foreign_interface_alone);
 	ATF_TP_ADD_TC(tp, recover_kills_only_the_recorded_process);
 	ATF_TP_ADD_TC(tp, recover_reports_what_it_cannot_remove);
-	ATF_TP_ADD_TC(tp, recover_from_the_machines_stack_changes_nothing_there);
+	ATF_TP_ADD_TC(tp,
+	    recover_from_the_machines_stack_changes_nothing_there);
 	ATF_TP_ADD_TC(tp, recover_handles_missing_and_foreign_journals);
 	return (atf_no_error());
 }

@@ -127,7 +127,8 @@ SBT_TC(teardown_names_a_bind_mount,
 	struct pk_report rep = PK_REPORT_INIT;
 	struct pk_sandbox *sb;
 	struct pk_vnet *v;
-	char pin[256], cwd[PATH_MAX], where[PATH_MAX + 16], want[PATH_MAX + 128];
+	char pin[256], cwd[PATH_MAX], where[PATH_MAX + 16];
+	char want[PATH_MAX + 128];
 	int fd;
 
 	sb = sbt_open_conf(0, 300);
