@@ -25,8 +25,19 @@
  * process inside it, the path of an open descriptor or a mount, the
  * addresses and TCP state of a socket.
  *
+ * Teardown findings are lines in a struct pk_report.  A line starting
+ * "leak: " is a failure (a vnet that outlived its deadline, an interface
+ * that is still there); other lines are notes on what was done to make
+ * teardown succeed ("reaped: ", "removed: ") or left alone ("note: ").
+ *
+ * Handles (struct pk_vnet, pk_if, pk_proc) stay valid until the sandbox
+ * is closed, even after what they name was destroyed: calls on a
+ * destroyed vnet or interface then fail with ENOENT.
+ *
  * This is the core layer: calls return -1 (or NULL) and fill a struct
  * pk_err, and never print.  Not thread-safe: one thread drives a sandbox.
+ * Calls that work inside a vnet switch the calling thread's network
+ * stack for their duration and switch it back.
  */
 #ifndef PK_SANDBOX_H
 #define PK_SANDBOX_H
@@ -44,7 +55,9 @@ struct pk_vnet;
 struct pk_if;
 struct pk_proc;
 
-#define	PK_VNET_NAME_MAX	32	/* logical vnet names, [A-Za-z0-9_.-] */
+#define	PK_VNET_NAME_MAX	32	/* logical vnet names, [A-Za-z0-9_.-],
+					   starting with a letter or digit */
+#define	PK_IF_NAME_MAX		15	/* interface names */
 
 struct pk_sandbox_conf {
 	/*
@@ -67,17 +80,27 @@ struct pk_sandbox_conf {
 	 */
 	unsigned	 settle_ms;
 	/*
-	 * Non-zero: when a vnet outlives its deadline only because of
-	 * orphaned sockets (no process holds them), destroy those sockets
-	 * (sock_diag SOCK_DESTROY on Linux) and wait again.  Each reaped
-	 * socket is still reported, as reaped.
+	 * Non-zero: make teardown synchronous on purpose when orphaned
+	 * sockets would hold a vnet.  Before dropping its last reference to
+	 * a vnet, teardown destroys every orphaned TCP socket in it (no
+	 * process holds it, it is not in TIME-WAIT; sock_diag SOCK_DESTROY
+	 * on Linux) and flushes its neighbour tables.  Each reaped socket is
+	 * still reported, on a line starting "reaped: ".  Zero: such sockets
+	 * are left alone and, if the vnet outlives its deadline, named in
+	 * the "leak: " line.
 	 */
 	int		 reap;
 };
 
 /*
  * Open a sandbox.  On success *sbp owns a host vnet (see
- * pk_sandbox_conf.private_host) and an empty journal.
+ * pk_sandbox_conf.private_host) and its journal.  A journal that exists
+ * is appended to, never truncated: what it records is still recovered.
+ * Kernel-visible names start with "pk" and the process id: on Linux the
+ * private host is pinned as /run/netns/pk<pid> and vnets as
+ * /run/netns/pk<pid>.<name>.  A name that is already taken (a stale
+ * pin) fails with EEXIST and is left alone.  If the process moved into
+ * its private host and a later step fails, it stays there.
  */
 int	pk_sandbox_open(struct pk_sandbox **sbp,
 	    const struct pk_sandbox_conf *conf, struct pk_err *err);
@@ -86,9 +109,11 @@ int	pk_sandbox_open(struct pk_sandbox **sbp,
  * Tear down everything the sandbox made, in reverse order of creation:
  * stop its processes, release what holds its vnets (see pk_vnet_hold()),
  * destroy its epairs and vnets, and wait until the kernel has dismantled
- * each vnet.  Every problem found is appended to rep (may be NULL); the
- * return is -1 if there was any.  The sandbox is freed either way.  The
- * private host, if any, is unpinned last; the calling process stays in it.
+ * each vnet (as pk_vnet_destroy_all(); vnets an earlier destroy left
+ * dying get one more deadline).  Every finding is appended to rep (may
+ * be NULL); the return is -1 if any was a leak.  The sandbox is freed
+ * either way.  The private host, if any, is unpinned last; the calling
+ * process stays in it.
  */
 int	pk_sandbox_close(struct pk_sandbox *sb, struct pk_report *rep,
 	    struct pk_err *err);
@@ -99,11 +124,31 @@ int	pk_sandbox_close(struct pk_sandbox *sb, struct pk_report *rep,
  * processes, destroy recorded interfaces and vnets, wait for the kernel
  * as pk_sandbox_close() does.  Idempotent; touches only what the journal
  * names and what still matches it (a vnet pin must still refer to the
- * namespace recorded).  Findings go to rep; returns -1 if anything could
- * not be removed or did not go away before the deadline.
+ * namespace recorded, a process must have the recorded start time, an
+ * interface the recorded MAC address).  Meant for a fresh process, such
+ * as an atf cleanup routine, in any network stack.  settle_ms 0 means
+ * the default.  Findings go to rep ("removed: " for what it removed,
+ * "note: " for what it left alone, "leak: " for what did not go); returns
+ * -1 if anything could not be removed or did not go away before the
+ * deadline.  A journal that does not exist is not an error.
  */
 int	pk_sandbox_recover(const char *journal, unsigned settle_ms, int reap,
 	    struct pk_report *rep, struct pk_err *err);
+
+/*
+ * Wait up to ms (0: the sandbox's settle_ms) for every vnet that an
+ * earlier destroy left dying to be dismantled; report each one still
+ * alive, with what holds it, as a "leak: " line.  Returns -1 if any.
+ */
+int	pk_sandbox_settle(struct pk_sandbox *sb, unsigned ms,
+	    struct pk_report *rep, struct pk_err *err);
+
+/*
+ * Microseconds the last teardown waited, from dropping its last
+ * reference to the kernel's confirmation that the last of its vnets was
+ * dismantled; -1 if there was none.  For benchmarks.
+ */
+int64_t	pk_sandbox_settle_us(const struct pk_sandbox *sb);
 
 /*
  * The sandbox's host vnet ("vnet0" of the case).
@@ -113,26 +158,43 @@ struct pk_vnet	*pk_sandbox_host(struct pk_sandbox *sb);
 /*
  * Create a vnet with logical name name, loopback up, and pin it so that
  * "ip netns exec <pk_vnet_kname()>" (Linux) or "jexec" (FreeBSD) reaches
- * it.  Names must be unique within the sandbox.
+ * it.  Names must be unique within the sandbox ("host" is the host's).
+ * IPv6 duplicate address detection is off in it, so that no address,
+ * link-local ones included, is ever tentative.  On Linux the vnet also
+ * holds the peer of a canary interface (see pk_sandbox.3).
  */
 int	pk_vnet_create(struct pk_sandbox *sb, const char *name,
 	    struct pk_vnet **vp, struct pk_err *err);
 
 /*
- * Destroy one vnet now, synchronously (see the file comment).  Its
- * interfaces are destroyed with it; those on the other side of its
- * epairs go too.  Findings go to rep (may be NULL).
+ * Destroy one vnet now, synchronously (see the file comment): release
+ * its holders, kill its processes, drop every reference, and wait for
+ * the kernel.  Its interfaces are destroyed with it; those on the other
+ * side of its epairs go too.  Findings go to rep (may be NULL).  Returns
+ * -1 if it was still alive at the deadline (it is then left "dying":
+ * see pk_sandbox_settle()) or anything else leaked.  The host cannot be
+ * destroyed this way.
  */
 int	pk_vnet_destroy(struct pk_vnet *v, struct pk_report *rep,
 	    struct pk_err *err);
 
 /*
- * Look a vnet up by logical name; NULL if the sandbox has none.
+ * Destroy every vnet of the sandbox but its host, in one batch: all
+ * references are dropped first, then all deaths awaited together (the
+ * kernel dismantles namespaces one batch at a time, so destroying them
+ * one by one costs a kernel teardown each).  The sandbox stays open.
+ */
+int	pk_vnet_destroy_all(struct pk_sandbox *sb, struct pk_report *rep,
+	    struct pk_err *err);
+
+/*
+ * Look a live vnet up by logical name; NULL if the sandbox has none.
  */
 struct pk_vnet	*pk_vnet_lookup(struct pk_sandbox *sb, const char *name);
 
 const char	*pk_vnet_name(const struct pk_vnet *v);	/* logical */
-const char	*pk_vnet_kname(const struct pk_vnet *v);	/* kernel-visible */
+/* Kernel-visible name; "" for a host that is not private (not pinned). */
+const char	*pk_vnet_kname(const struct pk_vnet *v);
 struct pk_sandbox *pk_vnet_sandbox(const struct pk_vnet *v);
 
 /*
@@ -144,6 +206,24 @@ struct pk_sandbox *pk_vnet_sandbox(const struct pk_vnet *v);
 int	pk_vnet_hold(struct pk_vnet *v, void (*release)(void *), void *arg,
 	    struct pk_err *err);
 void	pk_vnet_unhold(struct pk_vnet *v, int handle);
+
+/*
+ * An interface as a vnet's interface list shows it.
+ */
+struct pk_ifinfo {
+	char		name[PK_IF_NAME_MAX + 1];
+	int		index;
+	char		kind[16];	/* the OS's word: "veth", "loopback" */
+	int		up;		/* administratively up */
+};
+
+/*
+ * Every interface in v, the sandbox's own and others, in index order:
+ * *listp is malloc'd (caller frees), *np entries.  The canary (Linux)
+ * is among them.
+ */
+int	pk_vnet_if_list(struct pk_vnet *v, struct pk_ifinfo **listp,
+	    size_t *np, struct pk_err *err);
 
 /*
  * Run fn(arg) in the calling thread with v as its network stack, then
@@ -163,14 +243,17 @@ int	pk_vnet_enter_do(struct pk_vnet *v, int (*fn)(void *), void *arg,
  * Create an epair with end a in va and end b in vb (NULL: the host).
  * Both ends are created directly where they belong, which on Linux is
  * several times faster than creating in the host and moving.  Both ends
- * are up.
+ * are up, with random locally administered MAC addresses.  The unit
+ * number is the next free one, skipping names taken by others.
  */
 int	pk_epair_create(struct pk_sandbox *sb, struct pk_vnet *va,
 	    struct pk_vnet *vb, struct pk_if **ap, struct pk_if **bp,
 	    struct pk_err *err);
 
 /*
- * Destroy the epair that ifp belongs to (both ends).
+ * Destroy the epair that ifp belongs to (both ends).  On Linux this costs
+ * an RCU grace period (about 20 ms); epairs that end in vnets go with
+ * them at no cost.
  */
 int	pk_epair_destroy(struct pk_if *ifp, struct pk_err *err);
 
@@ -183,7 +266,8 @@ int	pk_if_move(struct pk_if *ifp, struct pk_vnet *to, struct pk_err *err);
 /*
  * Find an interface by name in v, including ones the sandbox did not
  * create ("lo").  The handle is valid until the sandbox is closed; the
- * sandbox never destroys an interface it did not create.
+ * sandbox never destroys an interface it did not create, and refuses to
+ * change one in a host that is not private (EPERM).
  */
 struct pk_if	*pk_if_lookup(struct pk_vnet *v, const char *name,
 		    struct pk_err *err);
@@ -276,7 +360,9 @@ struct pk_run_result {
 /*
  * Run argv (argv[0] looked up in PATH) inside v with input (may be NULL)
  * on its stdin; wait for it and capture stdout and stderr.  Fails only
- * if it could not be run; its exit status is in res->status.
+ * if it could not be run; its exit status is in res->status.  Returns
+ * once the command has exited and both streams are closed (a daemon it
+ * leaves running with them open keeps it waiting).
  */
 int	pk_vnet_run(struct pk_vnet *v, char *const argv[], const char *input,
 	    struct pk_run_result *res, struct pk_err *err);
@@ -286,14 +372,14 @@ void	pk_run_result_free(struct pk_run_result *res);
  * Start argv inside v in the background, stdin/stdout/stderr on
  * /dev/null unless redirected by the caller through argv[0] being a
  * shell.  The process is journalled before it runs and killed (SIGKILL,
- * then reaped) at teardown if still alive.
+ * then reaped) when v is destroyed if still alive.
  */
 int	pk_vnet_spawn(struct pk_vnet *v, char *const argv[],
 	    struct pk_proc **pp, struct pk_err *err);
 pid_t	pk_proc_pid(const struct pk_proc *p);
 /*
- * Send sig to p and, if wait is non-zero, reap it; *status gets its
- * wait status (may be NULL).
+ * Send sig (0: none) to p and, if wait is non-zero, reap it; *status
+ * gets its wait status (may be NULL).  ESRCH once p has been reaped.
  */
 int	pk_proc_kill(struct pk_proc *p, int sig, int wait, int *status,
 	    struct pk_err *err);
@@ -301,7 +387,8 @@ int	pk_proc_kill(struct pk_proc *p, int sig, int wait, int *status,
 /*
  * Run fn(arg) in a forked child attached to v and wait for it; *status
  * gets the child's wait status, whose exit code is fn's return value.
- * The portable way to run C code in a vnet.
+ * The child keeps the caller's standard streams.  The portable way to
+ * run C code in a vnet.
  */
 int	pk_vnet_call(struct pk_vnet *v, int (*fn)(void *), void *arg,
 	    int *status, struct pk_err *err);

@@ -1,0 +1,378 @@
+/*
+ * pk_os.h: the OS seam.  Every operation the portable core needs from the
+ * operating system, and nothing else.  A backend is one set of files named
+ * *_<os>.c that implements all of them: *_linux.c (network namespaces,
+ * veth, rtnetlink through libmnl, /proc) builds on Linux, *_freebsd.c
+ * (vnet jails, epair(4), routing socket, sysctl) on FreeBSD.
+ *
+ * Conventions.  Calls that can fail return -1 and fill err (see pk_err.h);
+ * they never print and never exit.  A backend never decides what to touch:
+ * the core tells it exactly which vnet, interface or process, and has
+ * journalled it before it exists (see pk_sandbox.h).  "Identity" strings
+ * (ident) are a backend's proof that an object it finds later is the one
+ * it made: the core stores them in the journal without looking inside.
+ *
+ * How the two backends map (FreeBSD in brackets):
+ *
+ *   vnet        network namespace, pinned by a bind mount on
+ *               /run/netns/<kname>   [persistent vnet jail named <kname>]
+ *   epair       veth pair, each end created directly where it belongs
+ *               [epair(4) by SIOCIFCREATE2, ends moved by SIOCSIFVNET]
+ *   release     unmount the pin, close every descriptor we hold
+ *               [jail_remove(2)]
+ *   watch       a canary veth with one end in the observer and the other
+ *               in the vnet: the kernel deletes the observer's end when it
+ *               dismantles the vnet (RTM_DELLINK)  [routing socket: the
+ *               jail's epair ends arrive back in the host (RTM_IFANNOUNCE),
+ *               and the jail leaves the dying list]
+ */
+#ifndef PK_OS_H
+#define PK_OS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../pk_err.h"
+
+struct pk_ruleset;
+
+#define	PK_OS_IFNAMSIZ	16	/* interface names, with the NUL */
+#define	PK_OS_KINDSIZ	16	/* interface kinds ("veth", "epair") */
+#define	PK_OS_IDENTSIZ	160	/* identity strings, with the NUL */
+#define	PK_OS_IDSIZ	48	/* printable vnet ids, with the NUL */
+
+struct pk_os_vnet;		/* a backend's handle on one vnet */
+struct pk_os_watch;		/* a backend's way of seeing vnets die */
+
+/*
+ * Vnets.
+ */
+
+enum pk_os_vnet_how {
+	PK_OS_VNET_NEW,		/* a fresh vnet; the caller stays put */
+	PK_OS_VNET_ENTER,	/* a fresh vnet the calling process moves
+				   into for good (a private host) */
+	PK_OS_VNET_CURRENT,	/* the vnet the caller is in now: never
+				   pinned, never released */
+	PK_OS_VNET_SCRATCH	/* a fresh vnet that is never pinned and
+				   dies with its handle (an observer) */
+};
+
+/*
+ * First half of making a vnet: make it (or take the current one) without
+ * anything that would outlive the calling process, and write its
+ * identity to ident (PK_OS_IDENTSIZ bytes) for the journal.  kname is
+ * the kernel-visible name it will be pinned under (NULL for CURRENT and
+ * SCRATCH).  A new vnet has its loopback up and IPv6 duplicate address
+ * detection off, so that addresses are never tentative.  ENTER must be
+ * called before the process starts threads.
+ */
+int	pk_os_vnet_prepare(const char *kname, enum pk_os_vnet_how how,
+	    struct pk_os_vnet **ovp, char *ident, struct pk_err *err);
+
+/*
+ * Second half: pin the vnet under its kname so that it outlives us and a
+ * human ("ip netns exec", "jexec") or a recovering process can reach it.
+ * Fails with EEXIST, touching nothing, if the name is taken.  A no-op for
+ * CURRENT and SCRATCH.
+ */
+int	pk_os_vnet_commit(struct pk_os_vnet *ov, struct pk_err *err);
+
+#define	PK_OS_GONE	0	/* nothing by that name any more */
+#define	PK_OS_FOUND	1	/* found, and it is ours: *ovp is set */
+#define	PK_OS_FOREIGN	2	/* something else has the name now */
+
+/*
+ * Find a vnet again from its kname and ident (as written by
+ * pk_os_vnet_prepare()) in a process that did not make it.  For a CURRENT
+ * ident (kname NULL), which has no pin, FOUND means the caller or some
+ * other process is still in that vnet, and the handle reaches it; GONE
+ * that no process is.  Returns PK_OS_GONE, PK_OS_FOUND or PK_OS_FOREIGN,
+ * or -1.
+ */
+int	pk_os_vnet_recover(const char *kname, const char *ident,
+	    struct pk_os_vnet **ovp, struct pk_err *err);
+
+/*
+ * Remove the pin: the vnet is no longer reachable by name.  It stays
+ * alive while anything (our own handle included) references it.
+ */
+int	pk_os_vnet_unpin(struct pk_os_vnet *ov, struct pk_err *err);
+
+/*
+ * Drop every reference we hold on the vnet (descriptors, sockets in it).
+ * After release the handle still names the vnet (for pk_os_watch_wait()
+ * and pk_os_holders()) but can do nothing in it.  Releasing several
+ * vnets back to back lets the kernel dismantle them in one batch.
+ */
+void	pk_os_vnet_release(struct pk_os_vnet *ov);
+
+/*
+ * Release several vnets as one batch, so that the kernel dismantles them
+ * together (see pk_os_vnet_release()).
+ */
+void	pk_os_vnet_release_batch(struct pk_os_vnet *const *ovs, size_t n);
+
+/*
+ * Release and free the handle.  Never unpins.
+ */
+void	pk_os_vnet_free(struct pk_os_vnet *ov);
+
+/*
+ * A printable, stable identifier of the vnet for reports
+ * ("net:[4026532281]", "jid 12").
+ */
+const char *pk_os_vnet_id(const struct pk_os_vnet *ov);
+
+/*
+ * Run the calling thread in ov until pk_os_vnet_leave().  Sockets opened
+ * meanwhile belong to ov.  ENOTSUP where a thread cannot come back
+ * (FreeBSD).
+ */
+struct pk_os_saved {
+	int	fd;
+};
+int	pk_os_vnet_enter(struct pk_os_vnet *ov, struct pk_os_saved *sv,
+	    struct pk_err *err);
+int	pk_os_vnet_leave(struct pk_os_saved *sv, struct pk_err *err);
+
+/*
+ * In a freshly forked child: attach the calling process to ov for good.
+ * Only async-signal-safe calls; returns an errno value, 0 on success.
+ */
+int	pk_os_vnet_attach(const struct pk_os_vnet *ov);
+
+/*
+ * Interfaces.  Operations name an interface by name and by the index the
+ * core learnt from the backend; a backend uses whichever it needs.
+ */
+
+struct pk_os_link {
+	char		name[PK_OS_IFNAMSIZ];
+	int		index;
+	char		kind[PK_OS_KINDSIZ];	/* "veth", "loopback", ... */
+	int		up;			/* administratively up */
+	unsigned	mtu;
+	uint8_t		mac[6];			/* zero if none */
+};
+
+/*
+ * Create an epair: end na (MAC maca) in va, end nb (MAC macb) in vb,
+ * each created directly in its vnet, both up if up is non-zero.  If a
+ * and b are not NULL they receive what the ends look like.  EEXIST if
+ * either name is taken; nothing is left behind on failure.
+ */
+int	pk_os_link_pair(struct pk_os_vnet *va, const char *na,
+	    const uint8_t maca[6], struct pk_os_vnet *vb, const char *nb,
+	    const uint8_t macb[6], int up, struct pk_os_link *a,
+	    struct pk_os_link *b, struct pk_err *err);
+
+/*
+ * Look up one interface by name in ov: 1 and *l filled if found, 0 if
+ * ov has none by that name, -1 on error.
+ */
+int	pk_os_link_get(struct pk_os_vnet *ov, const char *name,
+	    struct pk_os_link *l, struct pk_err *err);
+
+/*
+ * Every interface of ov (NULL: the vnet the caller is in): *lp is a
+ * malloc'd array of *np entries, in index order.  The leak checker's
+ * view of a vnet.
+ */
+int	pk_os_link_list(struct pk_os_vnet *ov, struct pk_os_link **lp,
+	    size_t *np, struct pk_err *err);
+
+int	pk_os_link_delete(struct pk_os_vnet *ov, const char *name, int index,
+	    struct pk_err *err);
+
+/*
+ * Move an interface from ov to "to", keeping its name; *l gets what it
+ * looks like there (its index may change).  Addresses are lost.
+ */
+int	pk_os_link_move(struct pk_os_vnet *ov, const char *name, int index,
+	    struct pk_os_vnet *to, struct pk_os_link *l, struct pk_err *err);
+
+/*
+ * Set an interface up (1) or down (0) or leave it (-1), and its MTU
+ * (0: leave it).
+ */
+int	pk_os_link_set(struct pk_os_vnet *ov, const char *name, int index,
+	    int up, unsigned mtu, struct pk_err *err);
+
+/*
+ * Addresses, routes, neighbours.
+ */
+
+struct pk_os_inaddr {
+	int		family;		/* AF_INET or AF_INET6 */
+	uint8_t		addr[16];	/* network byte order */
+	unsigned	plen;		/* prefix length */
+};
+
+/*
+ * Add (add != 0) or remove an address on an interface.  An IPv6 address
+ * is added without duplicate address detection: usable at once.
+ */
+int	pk_os_addr_change(struct pk_os_vnet *ov, const char *name, int index,
+	    int add, const struct pk_os_inaddr *a, struct pk_err *err);
+
+/*
+ * Add or remove a unicast route to dst via gw (NULL: directly connected)
+ * out of interface oif (NULL: the kernel chooses).
+ */
+int	pk_os_route_change(struct pk_os_vnet *ov, int add,
+	    const struct pk_os_inaddr *dst, const struct pk_os_inaddr *gw,
+	    const char *oif, int oifindex, struct pk_err *err);
+
+/*
+ * A static (permanent) neighbour entry: ip is at mac on the interface.
+ */
+int	pk_os_neigh_add(struct pk_os_vnet *ov, const char *name, int index,
+	    const struct pk_os_inaddr *ip, const uint8_t mac[6],
+	    struct pk_err *err);
+
+/*
+ * Look up a usable neighbour entry: 1 and mac filled, 0 if none, -1.
+ */
+int	pk_os_neigh_get(struct pk_os_vnet *ov, const char *name, int index,
+	    const struct pk_os_inaddr *ip, uint8_t mac[6], struct pk_err *err);
+
+/*
+ * Remove every neighbour entry in ov (packets queued on unresolved
+ * entries can keep a dying vnet's sockets alive).
+ */
+int	pk_os_neigh_flush(struct pk_os_vnet *ov, struct pk_err *err);
+
+/*
+ * Sysctls and firewall.
+ */
+
+/*
+ * Set or read a sysctl inside ov by the OS's own name.  get stores the
+ * value, without a trailing newline, in buf (size bytes).
+ */
+int	pk_os_sysctl_set(struct pk_os_vnet *ov, const char *name,
+	    const char *value, struct pk_err *err);
+int	pk_os_sysctl_get(struct pk_os_vnet *ov, const char *name, char *buf,
+	    size_t size, struct pk_err *err);
+
+/*
+ * Turn IPv4 and IPv6 forwarding on or off in ov.
+ */
+int	pk_os_forwarding(struct pk_os_vnet *ov, int on, struct pk_err *err);
+
+/*
+ * How this OS loads a ruleset: *argvp is the command to run inside the
+ * vnet (nft -f -, pfctl -f -), *textp what to feed it on standard input.
+ * ENOTSUP if rs has no text for this OS's firewall.
+ */
+int	pk_os_fw_command(const struct pk_ruleset *rs, char *const **argvp,
+	    const char **textp, struct pk_err *err);
+
+/*
+ * Processes.
+ */
+
+/*
+ * When pid started, in the OS's own units: with the pid, the identity of
+ * a process that survives pid reuse.
+ */
+int	pk_os_proc_start_time(pid_t pid, uint64_t *start, struct pk_err *err);
+
+/*
+ * The command line of pid, arguments separated by spaces, truncated to
+ * size; "?" if it cannot be read.
+ */
+void	pk_os_proc_describe(pid_t pid, char *buf, size_t size);
+
+/*
+ * Kill pid (not necessarily our child) with SIGKILL if it is still the
+ * process that started at start, and wait until it has exited, at most
+ * until end_ms (pk_now_ms() time).  Returns 1 if it was killed and is
+ * gone, 0 if no such process exists any more, -1 on error or if it was
+ * still alive at the deadline.
+ */
+int	pk_os_proc_kill_match(pid_t pid, uint64_t start, int64_t end_ms,
+	    struct pk_err *err);
+
+/*
+ * Teardown: seeing vnets die, and finding what keeps them alive.
+ */
+
+/*
+ * Prepare ov so that its death can be seen from observer (the sandbox's
+ * host): on Linux a canary veth named name in observer whose peer is in
+ * ov.  Must be done while ov is alive and before pk_os_watch_open().
+ */
+int	pk_os_vnet_arm(struct pk_os_vnet *observer, struct pk_os_vnet *ov,
+	    const char *name, struct pk_err *err);
+
+/*
+ * Start listening in observer for armed vnets dying.  Open the watch
+ * before releasing the vnets, so that no death can be missed.
+ */
+int	pk_os_watch_open(struct pk_os_vnet *observer, struct pk_os_watch **wp,
+	    struct pk_err *err);
+
+/*
+ * Wait until every vnet in ovs (armed, then released) has been
+ * dismantled by the kernel, or until end_ms.  gone[i] is set to 1 for
+ * each one that has.  Returns the number still alive, or -1 on error.
+ * Waits on events only.
+ */
+int	pk_os_watch_wait(struct pk_os_watch *w, struct pk_os_vnet *const *ovs,
+	    size_t n, int64_t end_ms, int *gone, struct pk_err *err);
+
+/*
+ * Wait until none of the named interfaces is in the observer any more,
+ * or until end_ms.  Returns the number still there, or -1.  (For
+ * interfaces the sandbox did not make, such as those of a comparison in
+ * a benchmark, and for the leak checker.)
+ */
+int	pk_os_watch_gone(struct pk_os_watch *w, const char *const *names,
+	    size_t n, int64_t end_ms, struct pk_err *err);
+
+void	pk_os_watch_close(struct pk_os_watch *w);
+
+/*
+ * A socket inside a vnet, as the kernel's socket tables show it.
+ */
+struct pk_os_sock {
+	char		proto[8];	/* "tcp", "tcp6" */
+	char		state[16];	/* "ESTABLISHED", "FIN-WAIT-1" */
+	char		local[56];	/* "192.0.2.1:80", "[2001:db8::1]:80" */
+	char		remote[56];
+	uint32_t	sendq;		/* bytes not yet acknowledged */
+	uint32_t	recvq;		/* bytes not yet read */
+	uint64_t	inode;		/* 0: no file refers to it */
+	int		orphan;		/* held by no process, not in
+					   TIME-WAIT: keeps its vnet alive */
+	unsigned char	key[72];	/* the backend's handle on it */
+};
+
+/*
+ * Every TCP socket in ov (the sockets that can keep a vnet alive on
+ * their own).  *sp is malloc'd, *np entries.
+ */
+int	pk_os_sock_dump(struct pk_os_vnet *ov, struct pk_os_sock **sp,
+	    size_t *np, struct pk_err *err);
+
+/*
+ * Destroy one socket from a dump of ov (sock_diag SOCK_DESTROY on Linux;
+ * TCP drop on FreeBSD).  A socket already gone is not an error.
+ */
+int	pk_os_sock_destroy(struct pk_os_vnet *ov, const struct pk_os_sock *s,
+	    struct pk_err *err);
+
+/*
+ * Find what still references ov (after pk_os_vnet_release()): processes
+ * or threads inside it, descriptors open on it or on its sockets, mounts
+ * of it.  found(arg, what) is called once per holder with a phrase such
+ * as "pid 4242 (nc -l 9) via its network namespace".  Returns the number
+ * found, or -1.
+ */
+int	pk_os_holders(const struct pk_os_vnet *ov,
+	    void (*found)(void *, const char *), void *arg, struct pk_err *err);
+
+#endif /* !PK_OS_H */
