@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "pk_leak.h"
-#include "../os/pk_os_leak.h"
+#include "../os/pk_os.h"
 
 struct pk_leak {
 	struct pk_leak_conf	 conf;
@@ -18,17 +18,53 @@ struct pk_leak {
 	int			 have_host;
 };
 
+/*
+ * Convert the seam's interface array into a list; takes links.
+ */
+static int
+iflist_from_links(struct pk_iflist *l, struct pk_os_link *links, size_t n,
+    struct pk_err *err)
+{
+	size_t i;
+
+	memset(l, 0, sizeof(*l));
+	if (n > 0 && (l->v = calloc(n, sizeof(*l->v))) == NULL) {
+		free(links);
+		return (pk_err_sys(err, errno, "interface list"));
+	}
+	for (i = 0; i < n; i++) {
+		l->v[i].index = links[i].index;
+		snprintf(l->v[i].name, sizeof(l->v[i].name), "%s",
+		    links[i].name);
+		snprintf(l->v[i].kind, sizeof(l->v[i].kind), "%s",
+		    links[i].kind);
+	}
+	l->n = n;
+	free(links);
+	return (0);
+}
+
 int
 pk_iflist_current(struct pk_iflist *l, struct pk_err *err)
 {
-	struct pk_os_stackobs *o;
-	int r;
+	struct pk_os_link *links;
+	size_t n;
 
-	if (pk_os_stackobs_open(&o, err) != 0)
+	if (pk_os_link_list(NULL, &links, &n, err) != 0)
 		return (-1);
-	r = pk_os_stackobs_iflist(o, l, err);
-	pk_os_stackobs_close(o);
-	return (r);
+	return (iflist_from_links(l, links, n, err));
+}
+
+static int
+iflist_observed(struct pk_os_stackobs *o, struct pk_iflist *l,
+    struct pk_err *err)
+{
+	struct pk_os_link *links;
+	size_t n;
+
+	if (pk_os_stackobs_links(o, &links, &n, err) != 0)
+		return (-1);
+	return (iflist_from_links(l, links, n, err));
 }
 
 void
@@ -202,7 +238,7 @@ pk_leak_begin(struct pk_leak **lp, const struct pk_leak_conf *conf,
 	l->conf = *conf;
 	if (pk_os_stackobs_open(&l->machine, err) != 0)
 		goto fail;
-	if (pk_os_stackobs_iflist(l->machine, &l->machine_before, err) != 0)
+	if (iflist_observed(l->machine, &l->machine_before, err) != 0)
 		goto fail;
 	if (conf->machine_file != NULL && pk_iflist_save(&l->machine_before,
 	    conf->machine_file, err) != 0)
@@ -264,7 +300,7 @@ pk_leak_check(struct pk_leak *l, struct pk_report *rep, const char **skipped,
 		    "the case host", rep);
 		pk_iflist_free(&now);
 	}
-	if (pk_os_stackobs_iflist(l->machine, &now, err) != 0)
+	if (iflist_observed(l->machine, &now, err) != 0)
 		return (pk_err_prefix(err, "leak check of the machine"));
 	n += (int)pk_iflist_diff(&l->machine_before, &now, "the machine", rep);
 	pk_iflist_free(&now);

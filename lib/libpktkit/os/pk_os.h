@@ -375,4 +375,31 @@ int	pk_os_sock_destroy(struct pk_os_vnet *ov, const struct pk_os_sock *s,
 int	pk_os_holders(const struct pk_os_vnet *ov,
 	    void (*found)(void *, const char *), void *arg, struct pk_err *err);
 
+/*
+ * The leak checker's view.
+ */
+
+/*
+ * An observer of one network stack: opened in the stack the caller is
+ * in, it lists that stack's interfaces later from wherever the caller
+ * has moved since.  The leak checker opens one in the machine's stack
+ * before a case moves into its private host.  (FreeBSD: a routing
+ * socket opened before the case attaches to its jail; a process inside
+ * a kyua-made jail cannot see the machine and fails with ENOTSUP.)
+ */
+struct pk_os_stackobs;
+struct pk_counts;
+
+int	pk_os_stackobs_open(struct pk_os_stackobs **op, struct pk_err *err);
+int	pk_os_stackobs_links(struct pk_os_stackobs *o, struct pk_os_link **lp,
+	    size_t *np, struct pk_err *err);
+void	pk_os_stackobs_close(struct pk_os_stackobs *o);
+
+/*
+ * Append the kernel's object counts to c (see pk_counts_read()): on
+ * Linux the socket slab caches and sockstat's global TCP figures, on
+ * FreeBSD the vm.uma.<zone>.stats.current of the pcb and pf zones.
+ */
+int	pk_os_counts_read(struct pk_counts *c, struct pk_err *err);
+
 #endif /* !PK_OS_H */

@@ -309,14 +309,36 @@ link_cmp(const void *a, const void *b)
 	return (x->index < y->index ? -1 : x->index > y->index);
 }
 
-int
-pk_os_link_list(struct pk_os_vnet *ov, struct pk_os_link **lp, size_t *np,
+static int
+link_dump(struct pk_nl *nl, struct pk_os_link **lp, size_t *np,
     struct pk_err *err)
 {
 	char buf[PK_NL_REQSIZE];
 	struct nlmsghdr *h;
 	struct ifinfomsg *ifi;
 	struct link_list ll;
+
+	h = nl_req(buf, RTM_GETLINK, NLM_F_DUMP);
+	ifi = mnl_nlmsg_put_extra_header(h, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_u32(h, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	memset(&ll, 0, sizeof(ll));
+	ll.err = err;
+	if (pk_nl_talk(nl, h, link_list_cb, &ll, err) != 0) {
+		free(ll.v);
+		return (-1);
+	}
+	if (ll.n > 0)
+		qsort(ll.v, ll.n, sizeof(*ll.v), link_cmp);
+	*lp = ll.v;
+	*np = ll.n;
+	return (0);
+}
+
+int
+pk_os_link_list(struct pk_os_vnet *ov, struct pk_os_link **lp, size_t *np,
+    struct pk_err *err)
+{
 	struct pk_nl own, *nl;
 	int rc;
 
@@ -327,25 +349,53 @@ pk_os_link_list(struct pk_os_vnet *ov, struct pk_os_link **lp, size_t *np,
 		nl = &own;
 	} else if ((nl = rtnl_get(ov, err)) == NULL)
 		return (-1);
-	h = nl_req(buf, RTM_GETLINK, NLM_F_DUMP);
-	ifi = mnl_nlmsg_put_extra_header(h, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	mnl_attr_put_u32(h, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-	memset(&ll, 0, sizeof(ll));
-	ll.err = err;
-	rc = pk_nl_talk(nl, h, link_list_cb, &ll, err);
+	rc = link_dump(nl, lp, np, err);
 	if (ov != NULL)
 		(void)rtnl_put(ov, 0);
 	pk_nl_close(&own);
-	if (rc != 0) {
-		free(ll.v);
+	return (rc);
+}
+
+/*
+ * A netlink socket stays bound to the namespace it was created in, so
+ * one opened in the machine's namespace keeps showing the machine's
+ * interfaces after the process moved into a private one.
+ */
+struct pk_os_stackobs {
+	struct pk_nl	nl;
+};
+
+int
+pk_os_stackobs_open(struct pk_os_stackobs **op, struct pk_err *err)
+{
+	struct pk_os_stackobs *o;
+
+	if ((o = calloc(1, sizeof(*o))) == NULL)
+		return (pk_err_sys(err, errno, "stack observer"));
+	if (pk_nl_open(&o->nl, NETLINK_ROUTE, 0, err) != 0) {
+		free(o);
 		return (-1);
 	}
-	if (ll.n > 0)
-		qsort(ll.v, ll.n, sizeof(*ll.v), link_cmp);
-	*lp = ll.v;
-	*np = ll.n;
+	*op = o;
 	return (0);
+}
+
+int
+pk_os_stackobs_links(struct pk_os_stackobs *o, struct pk_os_link **lp,
+    size_t *np, struct pk_err *err)
+{
+
+	return (link_dump(&o->nl, lp, np, err));
+}
+
+void
+pk_os_stackobs_close(struct pk_os_stackobs *o)
+{
+
+	if (o == NULL)
+		return;
+	pk_nl_close(&o->nl);
+	free(o);
 }
 
 int
