@@ -7,6 +7,9 @@
 
 #include "pk_err.h"
 
+static void pk_err_vfmt(struct pk_err *, int, const char *, va_list)
+    __attribute__((__format__(__printf__, 3, 0)));
+
 static void
 pk_err_vfmt(struct pk_err *err, int code, const char *fmt, va_list ap)
 {

@@ -966,10 +966,12 @@ size_t	pk_dpkt_dump(const struct pk_dpkt *d, char *buf, size_t size);
  * frame (dlt PK_DLT_EN10MB or PK_DLT_RAW) into fragments whose IP packets
  * are at most mtu bytes, each a frame of the same link type (the link
  * header is copied).  IPv4 keeps its id and copies only the options with
- * the copy bit; the DF bit is ignored.  IPv6 inserts a Fragment header
- * with identification id6 after the unfragmentable part (Hop-by-Hop,
+ * the copy bit; DF is kept as it is and does not stop it.  IPv6 inserts
+ * a Fragment header with identification id6 after the unfragmentable part (Hop-by-Hop,
  * Routing, and the Destination Options before a Routing header).
- * Fragments come in order; a caller may reorder or drop them.
+ * A packet that already fits comes back whole (IPv4) or as an atomic
+ * fragment (IPv6).  Fragments come in order; a caller may reorder or
+ * drop them.
  */
 struct pk_frag {
 	uint8_t		*buf;
@@ -988,8 +990,10 @@ void	pk_frags_free(struct pk_frags *f);
  * destination, protocol (IPv4) and identification.  Overlapping data is
  * kept as it first arrived (the datagram is flagged); fragments that
  * extend past 65535 bytes, non-final fragments whose length is not a
- * multiple of 8, and conflicting final fragments are dropped.  When a
- * limit is reached the oldest datagram is evicted.
+ * multiple of 8, and conflicting final fragments are dropped.  An IPv6
+ * atomic fragment (offset 0, no M flag) completes at once, alone
+ * (RFC 6946).  When a limit is reached the least recently used datagram
+ * is evicted.
  */
 struct pk_reasm_limits {
 	size_t		max_datagrams;	/* default 64 */
