@@ -108,7 +108,9 @@ ip4opt_one(struct pk_bctx *b, int i, const struct pk_ip4opt *o,
 		    &t) == -1)
 			return (-1);
 		pk__put16(h + 2, (uint16_t)t);
-		break;
+		if (olen(b, i, o->len, n, &h[1]) == -1)
+			return (-1);
+		return (ob_put(b, i, ob, h, n, IP4OPT_MAX));
 	case PK_IP4OPT_K_RAW:
 		if (pk__fld(b, i, "option type", o->type, 0, 0xff, &t) == -1)
 			return (-1);
