@@ -180,6 +180,36 @@ ATF_TC_BODY(golden_ip6_fragments_match_the_kernels, tc)
 	pk_frags_free(&fr);
 }
 
+/* The kernel's own fragments, rebuilt from golden.h, reassemble to the
+ * packet crafted whole. */
+ATF_TC_WITHOUT_HEAD(golden_ip4_kernel_fragments_reassemble);
+ATF_TC_BODY(golden_ip4_kernel_fragments_reassemble, tc)
+{
+	static const size_t hl[3] = { 42, 34, 34 }, dl[3] = { 1472, 1480, 48 };
+	static const size_t from[3] = { 8, 1480, 2960 };
+	const uint8_t *hdr[3] = { g_frag4_hdr0, g_frag4_hdr1, g_frag4_hdr2 };
+	uint8_t data[3000], whole[4096], icmp[3008], fr[1600];
+	struct pk_reasm_dgram dg;
+	struct pk_reasm *r;
+	size_t len;
+	int k;
+
+	ping_data(data, sizeof(data), g_frag4_ts);
+	BUILD(PK_PKT(PK_IP4(.src = "192.0.2.1", .dst = "192.0.2.2",
+	    .id = 56389), PK_ICMP4_ECHO(.id = 15403, .seq = 1, .data = data,
+	    .datalen = sizeof(data))), whole, &len);
+	memcpy(icmp, whole + 20, sizeof(icmp));
+	ATF_REQUIRE((r = pk_reasm_new(NULL, NULL)) != NULL);
+	for (k = 2; k >= 0; k--) {
+		memcpy(fr, hdr[k], hl[k]);
+		memcpy(fr + hl[k], icmp + from[k], dl[k]);
+		ATF_CHECK_EQ(pk_reasm_add(r, fr, hl[k] + dl[k], PK_DLT_EN10MB,
+		    &dg), k > 0 ? PK_REASM_HELD : PK_REASM_DONE);
+	}
+	CHECK_BYTES(dg.buf, dg.len, whole, len, PK_DLT_RAW);
+	pk_reasm_free(r);
+}
+
 /* RFC 3720 B.4 lists the CRC as it goes on the wire, low byte first. */
 static void
 check_crc(const uint8_t *p, size_t n, const uint8_t want[4])
@@ -249,6 +279,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, golden_icmp6_port_unreachable_quoting_udp);
 	ATF_TP_ADD_TC(tp, golden_ip4_fragments_match_the_kernels);
 	ATF_TP_ADD_TC(tp, golden_ip6_fragments_match_the_kernels);
+	ATF_TP_ADD_TC(tp, golden_ip4_kernel_fragments_reassemble);
 	ATF_TP_ADD_TC(tp, crc32c_matches_rfc3720_examples);
 	ATF_TP_ADD_TC(tp, internet_checksum_matches_rfc1071_example);
 	return (atf_no_error());
