@@ -148,22 +148,41 @@ pk__forced(int64_t v, uint16_t *out)
 	return (1);
 }
 
+static int
+hexval(char c)
+{
+
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
+	return (-1);
+}
+
+/* "02:00:00:00:00:01"; one or two hex digits per byte.  By hand: sscanf
+ * cost more than the rest of a build. */
 int
 pk__mac(struct pk_bctx *b, int i, const char *what, const char *s,
     uint8_t mac[6])
 {
-	unsigned int v[6];
-	char c;
-	int k;
+	const char *p = s;
+	int k, h, v;
 
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &v[0], &v[1], &v[2], &v[3],
-	    &v[4], &v[5], &c) != 6)
-		return (pk__lerr(b, i, "%s: bad MAC address \"%s\"", what, s));
 	for (k = 0; k < 6; k++) {
-		if (v[k] > 0xff)
+		if ((v = hexval(*p++)) < 0)
 			return (pk__lerr(b, i, "%s: bad MAC address \"%s\"",
 			    what, s));
-		mac[k] = (uint8_t)v[k];
+		if ((h = hexval(*p)) >= 0) {
+			v = v << 4 | h;
+			p++;
+		}
+		mac[k] = (uint8_t)v;
+		if (*p != (k < 5 ? ':' : '\0'))
+			return (pk__lerr(b, i, "%s: bad MAC address \"%s\"",
+			    what, s));
+		p++;
 	}
 	return (0);
 }
