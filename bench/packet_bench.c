@@ -76,11 +76,12 @@ craft_rate(int which)
 	int64_t t0, t;
 	size_t len;
 	long n;
+	int k;
 
 	t0 = pk_now_us();
 	n = 0;
 	do {
-		for (int k = 0; k < 1000; k++, n++)
+		for (k = 0; k < 1000; k++, n++)
 			if (build(which, buf, sizeof(buf), &len) != 0)
 				return (-1);
 		t = pk_now_us() - t0;
@@ -96,13 +97,14 @@ dissect_rate(int which)
 	int64_t t0, t;
 	size_t len;
 	long n;
+	int k;
 
 	if (build(which, buf, sizeof(buf), &len) != 0)
 		return (-1);
 	t0 = pk_now_us();
 	n = 0;
 	do {
-		for (int k = 0; k < 10000; k++, n++)
+		for (k = 0; k < 10000; k++, n++)
 			if (pk_dissect(buf, len, PK_DLT_EN10MB, &d) != 0 ||
 			    d.l[d.nlayers - 1].cksum == PK_CKSUM_BAD)
 				return (-1);

@@ -537,8 +537,8 @@ fix_l4(const struct pk_bctx *b, const struct pk_fix *f, uint8_t *buf,
 		ip = buf + (len - b->tail[f->ip]);
 		if (b->pkt[f->ip]->proto == PK_PROTO_IP4) {
 			memcpy(dst4, ip + 16, 4);
-			pk__v4_final_dst(ip, b->tail[f->ip] - b->tail[f->ip + 1],
-			    dst4);
+			pk__v4_final_dst(ip,
+			    b->tail[f->ip] - b->tail[f->ip + 1], dst4);
 			sum = pk__pseudo(AF_INET, ip + 12, dst4, f->proto,
 			    l4len);
 		} else {

@@ -656,10 +656,12 @@ struct pk_sctpchunk {
 	size_t			 datalen;
 };
 #define	PK_SCTPCHUNK(...)	{ __VA_ARGS__ }
-#define	PK_SCTP_INIT(...)	PK_SCTPCHUNK(.kind = PK_SCTP_K_INIT, __VA_ARGS__)
+#define	PK_SCTP_INIT(...)						\
+	PK_SCTPCHUNK(.kind = PK_SCTP_K_INIT, __VA_ARGS__)
 #define	PK_SCTP_INIT_ACK(...)						\
 	PK_SCTPCHUNK(.kind = PK_SCTP_K_INIT_ACK, __VA_ARGS__)
-#define	PK_SCTP_DATA(...)	PK_SCTPCHUNK(.kind = PK_SCTP_K_DATA, __VA_ARGS__)
+#define	PK_SCTP_DATA(...)						\
+	PK_SCTPCHUNK(.kind = PK_SCTP_K_DATA, __VA_ARGS__)
 #define	PK_SCTP_ABORT(...)						\
 	PK_SCTPCHUNK(.kind = PK_SCTP_K_ABORT, __VA_ARGS__)
 #define	PK_SCTP_CHUNK(...)	PK_SCTPCHUNK(.kind = PK_SCTP_K_RAW, __VA_ARGS__)
@@ -967,11 +969,11 @@ size_t	pk_dpkt_dump(const struct pk_dpkt *d, char *buf, size_t size);
  * are at most mtu bytes, each a frame of the same link type (the link
  * header is copied).  IPv4 keeps its id and copies only the options with
  * the copy bit; DF is kept as it is and does not stop it.  IPv6 inserts
- * a Fragment header with identification id6 after the unfragmentable part (Hop-by-Hop,
- * Routing, and the Destination Options before a Routing header).
- * A packet that already fits comes back whole (IPv4) or as an atomic
- * fragment (IPv6).  Fragments come in order; a caller may reorder or
- * drop them.
+ * a Fragment header with identification id6 after the unfragmentable
+ * part (Hop-by-Hop, Routing, and the Destination Options before a
+ * Routing header).  A packet that already fits comes back whole (IPv4)
+ * or as an atomic fragment (IPv6).  Fragments come in order; a caller
+ * may reorder or drop them.
  */
 struct pk_frag {
 	uint8_t		*buf;

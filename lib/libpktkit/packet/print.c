@@ -95,7 +95,7 @@ static void
 tcp_opts(struct pk_sbuf *sb, const uint8_t *p, size_t n)
 {
 	const char *sep = "";
-	size_t k, len;
+	size_t j, k, len;
 
 	pk__sb_printf(sb, ", options [");
 	for (k = 0; k < n; k += len, sep = ",") {
@@ -110,7 +110,8 @@ tcp_opts(struct pk_sbuf *sb, const uint8_t *p, size_t n)
 			break;
 		}
 		if (p[k] == 2 && len == 4)
-			pk__sb_printf(sb, "%smss %u", sep, pk__get16(p + k + 2));
+			pk__sb_printf(sb, "%smss %u", sep,
+			    pk__get16(p + k + 2));
 		else if (p[k] == 3 && len == 3)
 			pk__sb_printf(sb, "%swscale %u", sep, p[k + 2]);
 		else if (p[k] == 4 && len == 2)
@@ -120,7 +121,7 @@ tcp_opts(struct pk_sbuf *sb, const uint8_t *p, size_t n)
 			    pk__get32(p + k + 2), pk__get32(p + k + 6));
 		else if (p[k] == 5 && len % 8 == 2) {
 			pk__sb_printf(sb, "%ssack %zu", sep, (len - 2) / 8);
-			for (size_t j = k + 2; j + 8 <= k + len; j += 8)
+			for (j = k + 2; j + 8 <= k + len; j += 8)
 				pk__sb_printf(sb, " {%u:%u}", pk__get32(p + j),
 				    pk__get32(p + j + 4));
 		} else
@@ -373,8 +374,6 @@ line_l4(struct pk_sbuf *sb, const struct pk_dpkt *d,
 	}
 }
 
-static int	line_from(struct pk_sbuf *, const struct pk_dpkt *, int);
-
 static void
 ports(struct pk_sbuf *sb, const struct pk_dlayer *l, int src)
 {
@@ -442,7 +441,7 @@ line_ip(struct pk_sbuf *sb, const struct pk_dpkt *d, int i)
 {
 	const struct pk_dlayer *ip = &d->l[i], *l4;
 	char s[INET6_ADDRSTRLEN], t[INET6_ADDRSTRLEN];
-	int j, af;
+	int j, k, af;
 
 	af = ip->proto == PK_PROTO_IP4 ? AF_INET : AF_INET6;
 	for (j = i + 1; j < d->nlayers && d->l[j].depth == ip->depth &&
@@ -464,7 +463,7 @@ line_ip(struct pk_sbuf *sb, const struct pk_dpkt *d, int i)
 	if (af == AF_INET && (ip->flags & PK_DL_FRAG))
 		pk__sb_printf(sb, "frag id %u off %u%s, ", ip->u.ip4.id,
 		    ip->u.ip4.off, ip->u.ip4.mf ? " MF" : "");
-	for (int k = i + 1; k < j; k++)
+	for (k = i + 1; k < j; k++)
 		line_ext(sb, &d->l[k]);
 	if (l4 != NULL && (l4->proto == PK_PROTO_IP4 ||
 	    l4->proto == PK_PROTO_IP6)) {

@@ -393,7 +393,7 @@ atomic(struct pk_reasm *r, const struct fr *f, struct pk_reasm_dgram *dg)
 static int
 fits(const struct rq *q, const struct fr *f, size_t maxpay)
 {
-	size_t end = f->off + f->len;
+	size_t b, end = f->off + f->len;
 
 	if (f->len == 0 || end > maxpay || (f->mf && f->len % 8 != 0))
 		return (0);
@@ -403,7 +403,7 @@ fits(const struct rq *q, const struct fr *f, size_t maxpay)
 		return (0);
 	if (!f->mf && end < q->cap) {
 		/* Data already stored past the end this fragment claims. */
-		for (size_t b = (end + 7) / 8; b < q->cap / 8; b++)
+		for (b = (end + 7) / 8; b < q->cap / 8; b++)
 			if (q->have[b / 8] & (1 << (b % 8)))
 				return (0);
 	}

@@ -34,7 +34,8 @@ chunk_fixed(struct pk_bctx *b, int i, const struct pk_sctpchunk *c,
 		return (0);
 	case PK_SCTP_K_INIT:
 	case PK_SCTP_K_INIT_ACK:
-		if (pk__fld(b, i, "itag", c->itag, 0, 0xffffffff, &v[0]) == -1 ||
+		if (pk__fld(b, i, "itag", c->itag, 0, 0xffffffff,
+		    &v[0]) == -1 ||
 		    pk__fld(b, i, "a_rwnd", c->a_rwnd, 65536, 0xffffffff,
 		    &v[1]) == -1 ||
 		    pk__fld(b, i, "os", c->os, 10, 0xffff, &v[2]) == -1 ||

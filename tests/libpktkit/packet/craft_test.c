@@ -184,6 +184,50 @@ ATF_TC_BODY(nonsense_packets_are_errors, tc)
 	ATF_CHECK_EQ(len, 28);
 }
 
+ATF_TC_WITHOUT_HEAD(mac_addresses_parse_strictly);
+ATF_TC_BODY(mac_addresses_parse_strictly, tc)
+{
+
+	BUILD(PK_PKT(PK_ETHER(.src = "2:a:B:0:ff:1", .dst = "FF:ff:00:10:0:0"),
+	    PK_IP4(.dst = "192.0.2.1")), buf, &len);
+	ATF_CHECK(memcmp(buf, "\xff\xff\x00\x10\x00\x00", 6) == 0);
+	ATF_CHECK(memcmp(buf + 6, "\x02\x0a\x0b\x00\xff\x01", 6) == 0);
+	build_fails(PK_PKT(PK_ETHER(.src = "02:00:00:00:00:01:"),
+	    PK_IP4(.dst = "192.0.2.1")), "bad MAC address");
+	build_fails(PK_PKT(PK_ETHER(.src = "02:00:00:00:00:0g"),
+	    PK_IP4(.dst = "192.0.2.1")), "bad MAC address");
+	build_fails(PK_PKT(PK_ETHER(.src = "02-00-00-00-00-01"),
+	    PK_IP4(.dst = "192.0.2.1")), "bad MAC address");
+	build_fails(PK_PKT(PK_ETHER(.dst = "123:0:0:0:0:1"),
+	    PK_IP4(.dst = "192.0.2.1")), "dst: bad MAC address");
+	build_fails(PK_PKT(PK_ETHER(.src = ""), PK_IP4(.dst = "192.0.2.1")),
+	    "bad MAC address");
+}
+
+ATF_TC_WITHOUT_HEAD(forced_rest_and_gre_fields_keep_checksums_right);
+ATF_TC_BODY(forced_rest_and_gre_fields_keep_checksums_right, tc)
+{
+
+	/* A forced "rest" on a message libnet builds is patched before
+	 * libnet sums it. */
+	BUILD(PK_PKT(PK_IP4(.dst = "192.0.2.1"), PK_ICMP4_UNREACH(
+	    .rest = 0x11223344)), buf, &len);
+	ATF_REQUIRE(pk_dissect(buf, len, PK_DLT_RAW, &d) == 0);
+	ATF_CHECK_EQ(d.l[1].u.icmp.rest, 0x11223344);
+	ATF_CHECK_EQ(d.l[1].cksum, PK_CKSUM_OK);
+	BUILD(PK_PKT(PK_IP6(.dst = "2001:db8::1"), PK_ICMP6_NS(
+	    .rest = 0xa0000000)), buf, &len);
+	ATF_REQUIRE(pk_dissect(buf, len, PK_DLT_RAW, &d) == 0);
+	ATF_CHECK_EQ(d.l[1].u.icmp.rest, 0xa0000000);
+	ATF_CHECK_EQ(d.l[1].cksum, PK_CKSUM_OK);
+	BUILD(PK_PKT(PK_IP4(.dst = "192.0.2.1"), PK_GRE(.sum = 0x0bad,
+	    .ver = 1, .proto = 0x880b)), buf, &len);
+	ATF_REQUIRE(pk_dissect(buf, len, PK_DLT_RAW, &d) == 0);
+	ATF_CHECK_EQ(d.l[1].u.gre.flags, 0x8001);
+	ATF_CHECK_EQ(d.l[1].u.gre.sum, 0x0bad);
+	ATF_CHECK_EQ(d.l[1].cksum, PK_CKSUM_BAD);
+}
+
 ATF_TC_WITHOUT_HEAD(quoted_packets_nest_only_so_deep);
 ATF_TC_BODY(quoted_packets_nest_only_so_deep, tc)
 {
@@ -305,6 +349,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, forced_l4_fields_are_written_as_given);
 	ATF_TP_ADD_TC(tp, values_too_wide_are_errors_naming_the_field);
 	ATF_TP_ADD_TC(tp, nonsense_packets_are_errors);
+	ATF_TP_ADD_TC(tp, mac_addresses_parse_strictly);
+	ATF_TP_ADD_TC(tp, forced_rest_and_gre_fields_keep_checksums_right);
 	ATF_TP_ADD_TC(tp, quoted_packets_nest_only_so_deep);
 	ATF_TP_ADD_TC(tp,
 	    environment_supplies_addresses_the_packet_leaves_unset);

@@ -368,9 +368,10 @@ udp_zero_sum(int v6, int ext)
 	uint8_t data[8];
 	uint16_t c;
 	size_t off;
+	int pass;
 
 	memset(data, 0, sizeof(data));
-	for (int pass = 0; pass < 2; pass++) {
+	for (pass = 0; pass < 2; pass++) {
 		if (v6 && ext)
 			BUILD(PK_PKT(PK_IP6(.dst = "2001:db8::2"),
 			    PK_IP6_DSTOPTS(), PK_UDP(),
