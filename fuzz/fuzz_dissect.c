@@ -1,8 +1,9 @@
 /*
- * fuzz_dissect: the dissector, both printers and the reassembler on
- * arbitrary bytes.
+ * fuzz_dissect: the dissector, both printers, the reassembler and the
+ * fragmenter on arbitrary bytes.
  *
- * The first input byte picks the link type; the rest is the frame.  A
+ * The first input byte picks the link type (low 2 bits) and the
+ * fragment size (the rest); the rest is the frame.  A
  * reassembler lives across inputs, so that fragments of one input meet
  * those of earlier ones, with small limits so that eviction runs too.
  */
@@ -33,6 +34,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const struct pk_reasm_limits lim = { 8, 256 * 1024, 16 };
 	struct pk_reasm_dgram dg;
 	struct pk_dpkt d, d2;
+	struct pk_frags fr;
+	size_t mtu;
 	char line[512], dump[8192];
 	size_t n;
 	int dlt;
@@ -40,6 +43,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return (0);
 	dlt = dlts[data[0] & 3];
+	mtu = 40 + (size_t)(data[0] >> 2) * 24;
 	data++, size--;
 	if (reasm == NULL && (reasm = pk_reasm_new(&lim, NULL)) == NULL)
 		return (0);
@@ -54,5 +58,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)pk_dissect(dg.buf, dg.len, PK_DLT_RAW, &d2);
 		(void)pk_dpkt_line(&d2, line, sizeof(line));
 	}
+	if (pk_frag(data, size, dlt, mtu, 1, &fr, NULL) == 0)
+		pk_frags_free(&fr);
 	return (0);
 }
