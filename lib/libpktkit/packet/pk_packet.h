@@ -214,10 +214,10 @@ struct pk_ip4opt {
  * packet's source); src defaults to the environment's address, else
  * 0.0.0.0 (inside an ICMP error, to the outer destination).  ttl
  * defaults to 64, len to the total length, hl to the header length in
- * 32-bit words, proto from the next layer, sum to the checksum.  off is
- * the fragment offset in 8-byte units; df, mf and rf are the flag bits
- * (0 or 1).  optbytes/optlen append raw option bytes after the typed
- * options (padding to 4 bytes still applies).
+ * 32-bit words, proto from the next layer (0 before raw bytes), sum to
+ * the checksum.  off is the fragment offset in 8-byte units; df, mf and
+ * rf are the flag bits (0 or 1).  optbytes/optlen append raw option
+ * bytes after the typed options (padding to 4 bytes still applies).
  */
 struct pk_ip4 {
 	struct pk_hdr		 hdr;
@@ -670,7 +670,8 @@ struct pk_sctpchunk {
 	.nchunks = PK_NELEM(struct pk_sctpchunk, __VA_ARGS__)
 
 /* SCTP common header.  Ports default to 9 (discard); sum to the CRC32c
- * (RFC 3309) of the SCTP packet. */
+ * (RFC 3309) of the SCTP packet, sent least significant byte first.  A
+ * forced sum, like pk_dsctp.sum, is the 4 bytes read big-endian. */
 struct pk_sctp {
 	struct pk_hdr			 hdr;
 	int64_t				 sport;
