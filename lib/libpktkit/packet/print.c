@@ -621,10 +621,8 @@ dump_ip(struct pk_sbuf *sb, const struct pk_dlayer *l)
 }
 
 static void
-dump_fields(struct pk_sbuf *sb, const struct pk_dpkt *d,
-    const struct pk_dlayer *l)
+dump_l2(struct pk_sbuf *sb, const struct pk_dlayer *l)
 {
-	const struct pk_dip6ext *e = &l->u.ip6ext;
 	char a[18], b[18], s[INET6_ADDRSTRLEN];
 
 	switch (l->proto) {
@@ -643,13 +641,68 @@ dump_fields(struct pk_sbuf *sb, const struct pk_dpkt *d,
 		    l->u.dot1q.prio, l->u.dot1q.dei, l->u.dot1q.vid,
 		    l->u.dot1q.type);
 		break;
-	case PK_PROTO_ARP:
+	default:
 		pk__sb_printf(sb, "hrd %u pro 0x%04x hln %u pln %u op %u "
 		    "sha %s spa %s", l->u.arp.hrd, l->u.arp.pro, l->u.arp.hln,
 		    l->u.arp.pln, l->u.arp.op, mac_str(l->u.arp.sha, a),
 		    addr_str(AF_INET, l->u.arp.spa, s));
 		pk__sb_printf(sb, " tha %s tpa %s", mac_str(l->u.arp.tha, b),
 		    addr_str(AF_INET, l->u.arp.tpa, s));
+		break;
+	}
+}
+
+static void
+dump_l4(struct pk_sbuf *sb, const struct pk_dpkt *d,
+    const struct pk_dlayer *l)
+{
+
+	switch (l->proto) {
+	case PK_PROTO_TCP:
+		pk__sb_printf(sb, "sport %u dport %u seq %u ack %u off %u "
+		    "x2 0x%x flags 0x%02x win %u sum 0x%04x urp %u",
+		    l->u.tcp.sport, l->u.tcp.dport, l->u.tcp.seq, l->u.tcp.ack,
+		    l->u.tcp.off, l->u.tcp.x2, l->u.tcp.flags, l->u.tcp.win,
+		    l->u.tcp.sum, l->u.tcp.urp);
+		if (l->u.tcp.off > 20 && l->hlen >= l->u.tcp.off)
+			tcp_opts(sb, d->buf + l->off + 20, l->u.tcp.off - 20U);
+		break;
+	case PK_PROTO_UDP:
+		pk__sb_printf(sb, "sport %u dport %u len %u sum 0x%04x",
+		    l->u.udp.sport, l->u.udp.dport, l->u.udp.len,
+		    l->u.udp.sum);
+		break;
+	case PK_PROTO_SCTP:
+		pk__sb_printf(sb, "sport %u dport %u vtag 0x%08x sum 0x%08x",
+		    l->u.sctp.sport, l->u.sctp.dport, l->u.sctp.vtag,
+		    l->u.sctp.sum);
+		break;
+	case PK_PROTO_SCTP_CHUNK:
+		pk__sb_printf(sb, "type %u flags 0x%02x len %u tag 0x%08x",
+		    l->u.chunk.type, l->u.chunk.flags, l->u.chunk.len,
+		    l->u.chunk.tag);
+		break;
+	default:
+		pk__sb_printf(sb, "flags 0x%04x proto 0x%04x sum 0x%04x "
+		    "key %u seq %u", l->u.gre.flags, l->u.gre.proto,
+		    l->u.gre.sum, l->u.gre.key, l->u.gre.seq);
+		break;
+	}
+}
+
+static void
+dump_fields(struct pk_sbuf *sb, const struct pk_dpkt *d,
+    const struct pk_dlayer *l)
+{
+	const struct pk_dip6ext *e = &l->u.ip6ext;
+	char s[INET6_ADDRSTRLEN];
+
+	switch (l->proto) {
+	case PK_PROTO_ETHER:
+	case PK_PROTO_SLL:
+	case PK_PROTO_DOT1Q:
+	case PK_PROTO_ARP:
+		dump_l2(sb, l);
 		break;
 	case PK_PROTO_IP4:
 	case PK_PROTO_IP6:
@@ -677,33 +730,11 @@ dump_fields(struct pk_sbuf *sb, const struct pk_dpkt *d,
 			    addr_str(AF_INET6, &l->u.icmp.target, s));
 		break;
 	case PK_PROTO_TCP:
-		pk__sb_printf(sb, "sport %u dport %u seq %u ack %u off %u "
-		    "x2 0x%x flags 0x%02x win %u sum 0x%04x urp %u",
-		    l->u.tcp.sport, l->u.tcp.dport, l->u.tcp.seq, l->u.tcp.ack,
-		    l->u.tcp.off, l->u.tcp.x2, l->u.tcp.flags, l->u.tcp.win,
-		    l->u.tcp.sum, l->u.tcp.urp);
-		if (l->u.tcp.off > 20 && l->hlen >= l->u.tcp.off)
-			tcp_opts(sb, d->buf + l->off + 20, l->u.tcp.off - 20U);
-		break;
 	case PK_PROTO_UDP:
-		pk__sb_printf(sb, "sport %u dport %u len %u sum 0x%04x",
-		    l->u.udp.sport, l->u.udp.dport, l->u.udp.len,
-		    l->u.udp.sum);
-		break;
 	case PK_PROTO_SCTP:
-		pk__sb_printf(sb, "sport %u dport %u vtag 0x%08x sum 0x%08x",
-		    l->u.sctp.sport, l->u.sctp.dport, l->u.sctp.vtag,
-		    l->u.sctp.sum);
-		break;
 	case PK_PROTO_SCTP_CHUNK:
-		pk__sb_printf(sb, "type %u flags 0x%02x len %u tag 0x%08x",
-		    l->u.chunk.type, l->u.chunk.flags, l->u.chunk.len,
-		    l->u.chunk.tag);
-		break;
 	case PK_PROTO_GRE:
-		pk__sb_printf(sb, "flags 0x%04x proto 0x%04x sum 0x%04x "
-		    "key %u seq %u", l->u.gre.flags, l->u.gre.proto,
-		    l->u.gre.sum, l->u.gre.key, l->u.gre.seq);
+		dump_l4(sb, d, l);
 		break;
 	default:
 		break;
