@@ -34,7 +34,7 @@ enum wkind {
 struct word {
 	const char	*s;
 	enum wkind	 kind;
-	int		 ostr;		/* index in the ostr table, -1: unknown */
+	int		 ostr;		/* in the ostr table; -1: unknown */
 	const char	*explicit;	/* value after '=' (or after "-x") */
 };
 
@@ -419,9 +419,9 @@ consume_option(struct parser *p, size_t i, size_t *next)
 			break;
 		}
 	if (j == i + 1)
-		return (argerr(p, opt, "%s",
+		return (argerr(p, opt, "expected %s",
 		    p->spec->opts[opt].nargs == PK_ARG_ONE ?
-		    "expected one argument" : "expected at least one argument"));
+		    "one argument" : "at least one argument"));
 	*next = j;
 	return (store_list(p, opt, i + 1, j));
 }

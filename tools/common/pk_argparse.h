@@ -57,7 +57,7 @@ typedef int pk_arg_store_fn(void *ctx, const struct pk_argopt *o,
 	    char *const *vals, int nvals, char *msg, size_t msgsize);
 
 struct pk_argopt {
-	const char		*lname;		/* "sendif": --sendif; or NULL */
+	const char		*lname;		/* "to": --to; or NULL */
 	char			 sname;		/* 'v': -v; or 0 */
 	enum pk_arg_nargs	 nargs;
 	int			 required;
@@ -92,8 +92,8 @@ struct pk_argspec {
  * ctx as options are met.  Returns PK_ARGS_OK, PK_ARGS_HELP, or -1 with
  * the usage error's message in err.  argv is not modified.
  */
-int	pk_args_parse(const struct pk_argspec *spec, int argc, char *const *argv,
-	    void *ctx, struct pk_err *err);
+int	pk_args_parse(const struct pk_argspec *spec, int argc,
+	    char *const *argv, void *ctx, struct pk_err *err);
 
 /*
  * The help text for spec (usage line, description, one line or more per

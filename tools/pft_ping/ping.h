@@ -36,10 +36,8 @@ enum ping_dir {
 #define	PING_FLAG_EVIL	0x4	/* the reserved bit */
 
 /* At most this many sniffers, so that no failure mask reaches
- * PING_EXIT_ERROR. */
+ * PFT_EXIT_ERROR (255). */
 #define	PING_MAX_SNIFFERS	7
-#define	PING_EXIT_USAGE		2
-#define	PING_EXIT_ERROR		255
 
 /* The TCP and UDP ports of the probes (scapy's source default 20). */
 #define	PING_SPORT_DEFAULT	20
@@ -108,11 +106,6 @@ struct ping_opts {
 int	ping_opts_parse(struct ping_opts *o, int argc, char *const *argv,
 	    struct pk_err *err);
 size_t	ping_opts_help(char *buf, size_t size);
-
-/*
- * The magic payload: 42 c0 ff ee repeated, cut to len bytes.
- */
-void	ping_payload(uint8_t *buf, size_t len);
 
 /*
  * What only the sender knows, found on the sending interface.

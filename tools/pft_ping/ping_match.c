@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/pft_tool.h"
 #include "ping.h"
 
 static int
@@ -130,7 +131,7 @@ payload_is_magic(const struct ping_opts *o, const uint8_t *p, size_t len)
 	for (i = 0; i < len; i += n) {
 		n = len - i < sizeof(want) ? len - i : sizeof(want);
 		/* Chunks start at multiples of 4: the pattern lines up. */
-		ping_payload(want, n);
+		pft_payload(want, n);
 		if (memcmp(p + i, want, n) != 0)
 			return (0);
 	}

@@ -368,9 +368,9 @@ ping_opts_finish(struct ping_opts *o, struct pk_err *err)
 		    &o->from_addr, err) == -1)
 			return (-1);
 		if (af != o->af)
-			return (pk_err_set(err, EINVAL, "--fromaddr %s and --to "
-			    "%s are not of the same family", o->fromaddr,
-			    o->to));
+			return (pk_err_set(err, EINVAL, "--fromaddr %s and "
+			    "--to %s are not of the same family",
+			    o->fromaddr, o->to));
 		o->from_given = 1;
 	}
 	if (o->nrecvif == 0 && o->nreplyif == 0)

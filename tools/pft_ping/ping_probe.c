@@ -19,18 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/pft_tool.h"
 #include "ping.h"
-
-static const uint8_t magic[4] = { 0x42, 0xc0, 0xff, 0xee };
-
-void
-ping_payload(uint8_t *buf, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		buf[i] = magic[i % sizeof(magic)];
-}
 
 void
 ping_frames_free(struct ping_frames *f)
@@ -147,7 +137,7 @@ build_whole(const struct ping_opts *o, const struct ping_env *env,
 
 	if ((payload = malloc((size_t)o->send_length)) == NULL)
 		return (pk_err_sys(err, errno, "out of memory"));
-	ping_payload(payload, (size_t)o->send_length);
+	pft_payload(payload, (size_t)o->send_length);
 	n = 0;
 	layers[n++] = &eth.hdr;
 	if (o->af == AF_INET) {
