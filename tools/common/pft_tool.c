@@ -31,12 +31,19 @@ pft_args(const struct pk_argspec *spec, int argc, char *const *argv,
 		free(help);
 		return (fflush(stdout) == 0 ? 0 : PFT_EXIT_ERROR);
 	}
-	if (rc != PK_ARGS_OK) {
-		fprintf(stderr, "%s: error: %s\n", spec->prog, err.msg);
-		return (PFT_EXIT_USAGE);
-	}
+	if (rc != PK_ARGS_OK)
+		return (pft_usage(spec->prog, err.msg));
 	*done = 0;
 	return (0);
+}
+
+int
+pft_usage(const char *prog, char *msg)
+{
+
+	pk_args_oneline(msg);
+	fprintf(stderr, "%s: error: %s\n", prog, msg);
+	return (PFT_EXIT_USAGE);
 }
 
 int
@@ -90,6 +97,7 @@ pft_finish(struct pft_tool *t, int status)
 {
 
 	if (status == -1) {
+		pk_args_oneline(t->err.msg);
 		fprintf(stderr, "%s: %s\n", t->prog, t->err.msg);
 		status = PFT_EXIT_ERROR;
 	}

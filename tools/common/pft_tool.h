@@ -47,6 +47,12 @@ struct pft_tool {
 int	pft_args(const struct pk_argspec *spec, int argc, char *const *argv,
 	    void *ctx, int *done);
 
+/*
+ * Report a usage error found after parsing: "<prog>: error: <msg>" on
+ * one line.  Returns PFT_EXIT_USAGE.
+ */
+int	pft_usage(const char *prog, char *msg);
+
 /* Open the sandbox on the current stack and a wire context on it. */
 int	pft_open(struct pft_tool *t);
 

@@ -507,6 +507,16 @@ check_required(struct parser *p)
 	return (0);
 }
 
+void
+pk_args_oneline(char *msg)
+{
+	unsigned char *p;
+
+	for (p = (unsigned char *)msg; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+}
+
 int
 pk_args_parse(const struct pk_argspec *spec, int argc, char *const *argv,
     void *ctx, struct pk_err *err)
@@ -542,6 +552,8 @@ pk_args_parse(const struct pk_argspec *spec, int argc, char *const *argv,
 	}
 	rc = PK_ARGS_OK;
 out:
+	if (rc == -1 && err != NULL)
+		pk_args_oneline(err->msg);
 	free(p.ostrs);
 	free(p.words);
 	free(p.seen);

@@ -119,6 +119,12 @@ int	pk_args_store_int(const char *val, int64_t *v, char *msg,
 	    size_t msgsize);
 
 /*
+ * Make msg one line: every control character becomes '?'.  Messages
+ * quote what the user typed, which may hold anything.
+ */
+void	pk_args_oneline(char *msg);
+
+/*
  * Python's repr() of a string, as argparse quotes values in messages:
  * in single quotes unless it holds one and no double quote, with
  * backslash escapes for quotes, backslashes and control characters.

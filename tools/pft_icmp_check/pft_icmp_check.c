@@ -206,9 +206,7 @@ main(int argc, char **argv)
 	t.prog = check_spec.prog;
 	t.verbose = c.verbose;
 	if (addr4("--to", c.to, &c.to_a, &t.err) == -1 ||
-	    addr4("--fromaddr", c.fromaddr, &c.from_a, &t.err) == -1) {
-		fprintf(stderr, "%s: error: %s\n", t.prog, t.err.msg);
-		return (PFT_EXIT_USAGE);
-	}
+	    addr4("--fromaddr", c.fromaddr, &c.from_a, &t.err) == -1)
+		return (pft_usage(t.prog, t.err.msg));
 	return (pft_finish(&t, check(&t, &c)));
 }

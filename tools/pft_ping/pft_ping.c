@@ -275,10 +275,8 @@ main(int argc, char **argv)
 		free(help);
 		return (fflush(stdout) == 0 ? 0 : PFT_EXIT_ERROR);
 	}
-	if (rc != 0) {
-		fprintf(stderr, "pft_ping: error: %s\n", err.msg);
-		return (PFT_EXIT_USAGE);
-	}
+	if (rc != 0)
+		return (pft_usage("pft_ping", err.msg));
 	r.o = &o;
 	r.t.prog = "pft_ping";
 	r.t.verbose = o.verbose;

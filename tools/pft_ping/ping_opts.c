@@ -398,5 +398,7 @@ ping_opts_parse(struct ping_opts *o, int argc, char *const *argv,
 	rc = pk_args_parse(&ping_argspec, argc, argv, o, err);
 	if (rc != PK_ARGS_OK)
 		return (rc);
-	return (ping_opts_finish(o, err));
+	if ((rc = ping_opts_finish(o, err)) == -1)
+		pk_args_oneline(err->msg);
+	return (rc);
 }

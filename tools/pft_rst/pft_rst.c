@@ -124,9 +124,7 @@ main(int argc, char **argv)
 	if (done)
 		return (rc);
 	t.prog = rst_spec.prog;
-	if (check_addrs(&r, &t.err) == -1) {
-		fprintf(stderr, "%s: error: %s\n", t.prog, t.err.msg);
-		return (PFT_EXIT_USAGE);
-	}
+	if (check_addrs(&r, &t.err) == -1)
+		return (pft_usage(t.prog, t.err.msg));
 	return (pft_finish(&t, send_rst(&t, &r)));
 }
