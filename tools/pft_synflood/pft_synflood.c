@@ -94,14 +94,12 @@ static void
 restamp(uint8_t *tcp, uint8_t *ph, size_t phlen, uint16_t sport,
     uint32_t seq)
 {
-	uint16_t sum;
 
 	put16(tcp, sport);
 	put32(tcp + 4, seq);
 	put16(tcp + 16, 0);
 	memcpy(ph + phlen, tcp, 20);
-	sum = pk_in_cksum(ph, phlen + 20);
-	memcpy(tcp + 16, &sum, 2);
+	put16(tcp + 16, pk_in_cksum(ph, phlen + 20));
 }
 
 /* The pseudo-header of the TCP segment in frame, for restamp(). */
@@ -125,7 +123,7 @@ pseudo(const uint8_t *frame, int af, uint8_t *ph)
 static int
 flood(struct pft_tool *t, const struct flood *f)
 {
-	struct pk_ip4 ip = { .hdr.proto = PK_PROTO_IP4 };
+	struct pk_ip4 ip = { .hdr.proto = PK_PROTO_IP4, .id = 1 };
 	struct pk_ip6 ip6 = { .hdr.proto = PK_PROTO_IP6 };
 	struct pk_tcp tcp = { .hdr.proto = PK_PROTO_TCP, .sport = 1,
 	    .dport = 22, .seq = 500, .flags = PK_TH_SYN, .win = 8192 };
@@ -137,7 +135,7 @@ flood(struct pft_tool *t, const struct flood *f)
 	int64_t i;
 	int af;
 
-	af = f->ip6 || strchr(f->to, ':') != NULL ? AF_INET6 : AF_INET;
+	af = strchr(f->to, ':') != NULL ? AF_INET6 : AF_INET;
 	ip.dst = ip6.dst = f->to;
 	layers[0] = &eth.hdr;
 	layers[1] = af == AF_INET ? &ip.hdr : &ip6.hdr;
@@ -172,5 +170,10 @@ main(int argc, char **argv)
 	if (done)
 		return (rc);
 	t.prog = flood_spec.prog;
+	if (f.ip6 && strchr(f.to, ':') == NULL) {
+		snprintf(t.err.msg, sizeof(t.err.msg), "argument --ip6: "
+		    "--to %s is not an IPv6 address", f.to);
+		return (pft_usage(t.prog, t.err.msg));
+	}
 	return (pft_finish(&t, flood(&t, &f)));
 }
