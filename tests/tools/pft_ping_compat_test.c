@@ -221,6 +221,38 @@ PK_TC_BODY(match_fragment_v4, t)
 	    IFN(tp.tst_h), IFN(tp.srv_h));
 }
 
+/*
+ * --send-frag-length beyond what the tests use: the peer's stack must
+ * reassemble the fragments (IPv4 cut as scapy cuts them, IPv6 with a
+ * Fragment header, which the script could not send), and its reply, too
+ * big for the link, comes back in fragments the sniffer reassembles.
+ */
+PK_TC(fragments_reassemble_at_the_peer, "--send-frag-length: a real stack "
+    "reassembles the fragments, v4 and v6, and answers; the sniffer "
+    "reassembles the fragmented answer");
+PK_TC_BODY(fragments_reassemble_at_the_peer, t)
+{
+	struct pk_vnet *j;
+	struct pk_epair *ep;
+
+	j = pk_vnet(t, "alcatraz");
+	ep = pk_epair(t, NULL, j);
+	pk_addr(t, ep->a, "192.0.2.1/24");
+	pk_addr(t, ep->b, "192.0.2.2/24");
+	pk_addr(t, ep->a, "2001:db8::1/64");
+	pk_addr(t, ep->b, "2001:db8::2/64");
+	check_run(t, NULL, 0, QUICK "%s --sendif %s --to 192.0.2.2 --replyif "
+	    "%s --send-length 3000 --send-frag-length 1000", PING, IFN(ep->a),
+	    IFN(ep->a));
+	check_run(t, NULL, 0, QUICK "%s --sendif %s --to 2001:db8::2 "
+	    "--replyif %s --send-length 3000 --send-frag-length 1001", PING,
+	    IFN(ep->a), IFN(ep->a));
+	/* A request sniffer on the sending side counts the datagram once. */
+	check_run(t, NULL, 0, QUICK "%s --sendif %s --to 2001:db8::2 --recvif "
+	    "%s --send-length 3000 --send-frag-length 512", PING, IFN(ep->a),
+	    IFN(ep->a));
+}
+
 /* pf/fragmentation_pass.sh no_df: DF stops a packet at a smaller MTU. */
 PK_TC(no_df, "fragmentation_pass.sh no_df: a DF probe too big for the "
     "server's link gets no reply; one that fits does");
@@ -502,6 +534,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, min_ttl_v4);
 	ATF_TP_ADD_TC(tp, set_tos_v6);
 	ATF_TP_ADD_TC(tp, match_fragment_v4);
+	ATF_TP_ADD_TC(tp, fragments_reassemble_at_the_peer);
 	ATF_TP_ADD_TC(tp, no_df);
 	ATF_TP_ADD_TC(tp, dup_to);
 	ATF_TP_ADD_TC(tp, echo_reply_v4_v6);
