@@ -305,15 +305,21 @@ enum pk_answer {
 	PK_ANSWER_ECHOREPLY,	/* ICMP or ICMPv6 echo reply, same id/seq */
 	PK_ANSWER_SYNACK,	/* TCP SYN+ACK acknowledging the SYN */
 	PK_ANSWER_RST,		/* TCP RST for the segment */
-	PK_ANSWER_ICMPERR	/* ICMP or ICMPv6 error quoting the probe */
+	PK_ANSWER_ICMPERR,	/* ICMP or ICMPv6 error quoting the probe */
+	PK_ANSWER_UDP		/* UDP back from the probe's destination
+				   port to its source port */
 };
 
 /*
- * Is d an answer to probe (both dissected)?  An answer comes from the
- * probe's destination (an ICMP error from anywhere) to its source, and
- * is an echo reply for an echo request, a SYN-ACK or RST for a TCP
- * segment, or an ICMP error whose quote matches the probe's addresses,
- * protocol and ports or ID.
+ * Is d an answer to probe (both dissected), and which kind?  An answer
+ * goes to the probe's source and comes from its destination (from
+ * anyone for a multicast or broadcast probe, and for an ICMP error): an
+ * echo reply with the request's id and sequence number; for a TCP
+ * segment, a SYN-ACK acknowledging a SYN or a RST that answers the
+ * segment (acknowledging it, or with the sequence number it
+ * acknowledged); UDP between the same ports, reversed; or an ICMP error
+ * whose quoted packet has the probe's addresses, protocol, IPv4 ID and
+ * ports (or echo id and sequence number).
  */
 enum pk_answer pk_answer_of(const struct pk_dpkt *probe,
 	    const struct pk_dpkt *d);
