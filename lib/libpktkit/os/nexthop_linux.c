@@ -250,6 +250,55 @@ neigh_use(struct pk_os_vnet *ov, int index, const struct pk_os_inaddr *ip,
 	return (rtnl_done(ov, pk_nl_talk(nl, h, NULL, NULL, err)));
 }
 
+/*
+ * IPv6 solicits from a link-local source, and the kernel silently sends
+ * nothing while the interface has none yet: addrconf makes it a moment
+ * after the link comes up, from a work queue.  So wait for one that is
+ * not tentative before asking, on address events.
+ */
+struct lladdr_ctx {
+	int	index;
+	int	found;
+};
+
+static int
+lladdr_cb(const struct nlmsghdr *h, void *arg)
+{
+	struct lladdr_ctx *c;
+	const struct ifaddrmsg *ifa;
+
+	c = arg;
+	if (h->nlmsg_type != RTM_NEWADDR)
+		return (MNL_CB_OK);
+	ifa = mnl_nlmsg_get_payload(h);
+	if ((int)ifa->ifa_index == c->index &&
+	    ifa->ifa_scope == RT_SCOPE_LINK &&
+	    (ifa->ifa_flags & IFA_F_TENTATIVE) == 0)
+		c->found = 1;
+	return (MNL_CB_OK);
+}
+
+static int
+has_lladdr(struct pk_os_vnet *ov, int index, struct pk_err *err)
+{
+	char buf[REQSIZE];
+	struct lladdr_ctx c;
+	struct nlmsghdr *h;
+	struct ifaddrmsg *ifa;
+	struct pk_nl *nl;
+
+	if ((nl = pk_linux_rtnl(ov, err)) == NULL)
+		return (-1);
+	h = req(buf, RTM_GETADDR, NLM_F_DUMP);
+	ifa = mnl_nlmsg_put_extra_header(h, sizeof(*ifa));
+	ifa->ifa_family = AF_INET6;
+	c.index = index;
+	c.found = 0;
+	if (rtnl_done(ov, pk_nl_talk(nl, h, lladdr_cb, &c, err)) != 0)
+		return (-1);
+	return (c.found);
+}
+
 static void
 drain(struct pk_nl *nl)
 {
@@ -258,6 +307,44 @@ drain(struct pk_nl *nl)
 	while (recv(mnl_socket_get_fd(nl->sk), buf, sizeof(buf),
 	    MSG_DONTWAIT) > 0)
 		;
+}
+
+/* Wait for an event on ev until end_ms: 1, or 0 at the deadline. */
+static int
+wait_event(struct pk_nl *ev, int64_t end_ms, struct pk_err *err)
+{
+	struct pollfd pfd;
+	int n;
+
+	pfd.fd = mnl_socket_get_fd(ev->sk);
+	pfd.events = POLLIN;
+	n = poll(&pfd, 1, pk_ms_left(end_ms));
+	if (n < 0 && errno != EINTR)
+		return (pk_err_sys(err, errno, "poll"));
+	if (n == 0)
+		return (0);
+	drain(ev);
+	return (1);
+}
+
+static int
+lladdr_wait(struct pk_os_vnet *ov, struct pk_nl *ev, const char *name,
+    int index, int64_t end_ms, struct pk_err *err)
+{
+	int rc;
+
+	for (;;) {
+		if ((rc = has_lladdr(ov, index, err)) != 0)
+			return (rc);
+		if ((rc = wait_event(ev, end_ms, err)) < 0)
+			return (-1);
+		if (rc == 0) {
+			pk_err_set(err, EADDRNOTAVAIL, "%s has no usable "
+			    "link-local address to send neighbour "
+			    "solicitations from", name);
+			return (0);
+		}
+	}
 }
 
 /*
@@ -273,9 +360,8 @@ resolve_wait(struct pk_os_vnet *ov, struct pk_nl *ev, const char *name,
     struct pk_err *err)
 {
 	struct neigh_state ns;
-	struct pollfd pfd;
 	char s[64];
-	int asked, n;
+	int asked, rc;
 
 	asked = 0;
 	for (;;) {
@@ -293,23 +379,23 @@ resolve_wait(struct pk_os_vnet *ov, struct pk_nl *ev, const char *name,
 			return (0);
 		}
 		if (!asked) {
+			if (ip->family == AF_INET6 &&
+			    (rc = lladdr_wait(ov, ev, name, index, end_ms,
+			    err)) != 1)
+				return (rc);
 			if (neigh_use(ov, index, ip, err) != 0)
 				return (pk_err_prefix(err, "%s: resolve %s",
 				    name, s));
 			asked = 1;
 			continue;
 		}
-		pfd.fd = mnl_socket_get_fd(ev->sk);
-		pfd.events = POLLIN;
-		n = poll(&pfd, 1, pk_ms_left(end_ms));
-		if (n < 0 && errno != EINTR)
-			return (pk_err_sys(err, errno, "poll"));
-		if (n == 0) {
+		if ((rc = wait_event(ev, end_ms, err)) < 0)
+			return (-1);
+		if (rc == 0) {
 			pk_err_set(err, ETIMEDOUT, "%s: %s not resolved before "
 			    "the deadline", name, s);
 			return (0);
 		}
-		drain(ev);
 	}
 }
 
@@ -324,7 +410,8 @@ pk_os_neigh_resolve(struct pk_os_vnet *ov, const char *name, int index,
 
 	if (pk_os_vnet_enter(ov, &sv, err) != 0)
 		return (-1);
-	rc = pk_nl_open(&ev, NETLINK_ROUTE, RTMGRP_NEIGH, err);
+	rc = pk_nl_open(&ev, NETLINK_ROUTE, RTMGRP_NEIGH | RTMGRP_IPV6_IFADDR,
+	    err);
 	if (pk_os_vnet_leave(&sv, rc == 0 ? err : NULL) != 0) {
 		if (rc == 0)
 			pk_nl_close(&ev);

@@ -23,6 +23,7 @@
 #include "../sandbox/pk_sandbox_impl.h"
 
 #define	RESOLVE_MS	5000	/* the kernel gives up after ~3 s */
+#define	NS_FIRST_MS	5
 
 static const uint8_t bcast_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
@@ -41,21 +42,86 @@ ip_str(const struct pk_os_inaddr *a, char *buf, size_t size)
 		snprintf(buf, size, "?");
 }
 
+static int	send_frame(struct pk_wire *, struct pk_wcap *, const uint8_t *,
+		    size_t, struct pk_err *);
+
+/*
+ * A neighbour solicitation of our own, as the kernel would send it.  A
+ * peer whose address was added a moment ago may not have joined the
+ * address's solicited-node group yet (IPv6 does that from a work queue)
+ * and drops the kernel's first solicitation; the kernel tries again only
+ * after a second.  Ours, sent a few milliseconds apart, get the answer
+ * to the kernel as soon as the peer is ready: it takes the
+ * advertisement for its own pending entry.
+ */
+static void
+own_ns(struct pk_wcap *c, const struct pk_os_inaddr *ip)
+{
+	char target[INET6_ADDRSTRLEN], group[INET6_ADDRSTRLEN], mac[18];
+	struct pk_build_env env;
+	struct pk_os_route r;
+	struct in6_addr g, src;
+	uint8_t buf[256];
+	size_t len;
+
+	if (pk_os_route_get(pk_vnet_os(pk_if_vnet(c->ifp)), ip, c->index, &r,
+	    NULL) != 0 || !r.has_src)
+		return;
+	memcpy(&src, r.src.addr, 16);
+	memset(&g, 0, sizeof(g));
+	g.s6_addr[0] = 0xff;
+	g.s6_addr[1] = 0x02;
+	g.s6_addr[11] = 0x01;
+	g.s6_addr[12] = 0xff;
+	memcpy(&g.s6_addr[13], &ip->addr[13], 3);
+	if (inet_ntop(AF_INET6, ip->addr, target, sizeof(target)) == NULL ||
+	    inet_ntop(AF_INET6, &g, group, sizeof(group)) == NULL)
+		return;
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+	    c->mac[0], c->mac[1], c->mac[2], c->mac[3], c->mac[4], c->mac[5]);
+	memset(&env, 0, sizeof(env));
+	env.src_mac = c->mac;
+	env.src6 = &src;
+	if (pk_pkt_build(PK_PKT(PK_ETHER(), PK_IP6(.dst = group, .hlim = 255),
+	    PK_ICMP6_NS(.target = target, PK_NDOPTS(PK_NDOPT_SLLA(mac)))),
+	    &env, buf, sizeof(buf), &len, NULL) == 0)
+		(void)send_frame(c->w, c, buf, len, NULL);
+}
+
+/*
+ * The MAC of neighbour ip on c's interface: from the table, or resolved
+ * by the vnet's kernel.  For IPv6, while the kernel waits, solicitations
+ * of our own go out 5 ms, 10 ms, 20 ms... apart (see own_ns()).
+ */
 static int
-neighbour(struct pk_if *ifp, const struct pk_os_inaddr *ip, uint8_t mac[6],
+neighbour(struct pk_wcap *c, const struct pk_os_inaddr *ip, uint8_t mac[6],
     struct pk_err *err)
 {
 	struct pk_os_vnet *ov;
-	int rc;
+	struct pk_err e;
+	int64_t end, until;
+	int rc, step;
 
-	ov = pk_vnet_os(pk_if_vnet(ifp));
-	rc = pk_os_neigh_get(ov, pk_if_name(ifp), pk_if_index(ifp), ip, mac,
-	    err);
+	ov = pk_vnet_os(pk_if_vnet(c->ifp));
+	rc = pk_os_neigh_get(ov, c->ifname, c->index, ip, mac, err);
 	if (rc != 0)
 		return (rc > 0 ? 0 : -1);
-	rc = pk_os_neigh_resolve(ov, pk_if_name(ifp), pk_if_index(ifp), ip,
-	    pk_now_ms() + pk_deadline_ms(RESOLVE_MS), mac, err);
-	return (rc > 0 ? 0 : -1);
+	end = pk_now_ms() + pk_deadline_ms(RESOLVE_MS);
+	step = ip->family == AF_INET6 ? NS_FIRST_MS : RESOLVE_MS;
+	for (;;) {
+		until = pk_now_ms() + step < end ? pk_now_ms() + step : end;
+		rc = pk_os_neigh_resolve(ov, c->ifname, c->index, ip, until,
+		    mac, &e);
+		if (rc == 1)
+			return (0);
+		if (rc < 0 || e.code != ETIMEDOUT || until >= end) {
+			if (err != NULL)
+				*err = e;
+			return (-1);
+		}
+		own_ns(c, ip);
+		step *= 2;
+	}
 }
 
 static int
@@ -80,7 +146,7 @@ hop_mac(struct pk_wcap *c, const struct pk_os_inaddr *dst,
 	ip_str(dst, s, sizeof(s));
 	switch (r->type) {
 	case PK_OS_RT_UNICAST:
-		if (neighbour(c->ifp, &r->nh, mac, err) == 0)
+		if (neighbour(c, &r->nh, mac, err) == 0)
 			return (0);
 		ip_str(&r->nh, h, sizeof(h));
 		if (r->gateway)
@@ -319,12 +385,13 @@ pk_wire_resolve(struct pk_wire *w, struct pk_if *ifp, const char *ip,
     uint8_t mac[6], struct pk_err *err)
 {
 	struct pk_os_inaddr a;
+	struct pk_wcap *c;
 
-	if (pk_w_live(w, err) != 0 || pk_sb_if_usable(ifp, 0, err) != 0)
+	if (pk_w_cap(w, ifp, 0, 0, &c, err) != 0)
 		return (pk_err_prefix(err, "resolve"));
 	if (pk_sb_parse_addr(ip, 0, &a, err) != 0 ||
-	    neighbour(ifp, &a, mac, err) != 0)
-		return (pk_err_prefix(err, "%s: resolve", pk_if_name(ifp)));
+	    neighbour(c, &a, mac, err) != 0)
+		return (pk_err_prefix(err, "%s: resolve", c->ifname));
 	return (0);
 }
 
