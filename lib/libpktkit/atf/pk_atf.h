@@ -393,6 +393,9 @@ const struct pk_dpkt *pk_tc_ping(struct pk_tc *t, const char *file,
  *	router_in (router)	192.0.2.2/24	2001:db8:1::2/64
  *	router_out (router)	198.51.100.1/24	2001:db8:2::1/64
  *	server_if (server)	198.51.100.2/24	2001:db8:2::2/64
+ * Both resolve the IPv6 neighbours on each link, both ways, before they
+ * return: a solicitation sent right after an address was added can be
+ * dropped, and the kernel tries again only a second later.
  */
 struct pk_topo {
 	struct pk_vnet	*router;	/* NULL for a pair */

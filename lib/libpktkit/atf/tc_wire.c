@@ -265,6 +265,27 @@ topo_addrs(struct pk_tc *t, const char *file, int line, struct pk_if *ifp,
 	pk_tc_addr(t, file, line, ifp, a6);
 }
 
+/*
+ * IPv6 neighbours are resolved both ways on each link before a topology
+ * is handed over: right after addresses are added, a peer can still drop
+ * a solicitation (it joins the solicited-node group from a work queue),
+ * and a kernel resolving for its own traffic tries again only after a
+ * second.  The wire's resolution does not wait that long.
+ */
+static void
+topo_resolve(struct pk_tc *t, const char *file, int line, struct pk_if *a,
+    const char *a6, struct pk_if *b, const char *b6)
+{
+	struct pk_wire *w;
+	struct pk_err err;
+	uint8_t mac[6];
+
+	w = pk_tc_wire(t, file, line);
+	if (pk_wire_resolve(w, a, b6, mac, &err) != 0 ||
+	    pk_wire_resolve(w, b, a6, mac, &err) != 0)
+		pk_tc_fail_err(t, file, line, &err);
+}
+
 void
 pk_tc_topo_pair(struct pk_tc *t, const char *file, int line,
     struct pk_topo *topo)
@@ -282,6 +303,8 @@ pk_tc_topo_pair(struct pk_tc *t, const char *file, int line,
 	topo->server6 = "2001:db8::2";
 	topo_addrs(t, file, line, ep->a, "192.0.2.1/24", "2001:db8::1/64");
 	topo_addrs(t, file, line, ep->b, "192.0.2.2/24", "2001:db8::2/64");
+	topo_resolve(t, file, line, ep->a, topo->client6, ep->b,
+	    topo->server6);
 }
 
 void
@@ -320,4 +343,8 @@ pk_tc_topo_router(struct pk_tc *t, const char *file, int line,
 	    NULL);
 	pk_tc_route(t, file, line, topo->server, "default6", "2001:db8:2::1",
 	    NULL);
+	topo_resolve(t, file, line, in->a, topo->client6, in->b,
+	    topo->router_in6);
+	topo_resolve(t, file, line, out->a, topo->router_out6, out->b,
+	    topo->server6);
 }
