@@ -100,7 +100,8 @@ topology(void)
 	    pk_vnet_create(sb, "server", &server, &err) != 0 ||
 	    pk_epair_create(sb, NULL, peer, &host_if, &peer_if, &err) != 0 ||
 	    pk_epair_create(sb, NULL, router, &client_if, &r_in, &err) != 0 ||
-	    pk_epair_create(sb, router, server, &r_out, &server_if, &err) != 0 ||
+	    pk_epair_create(sb, router, server, &r_out, &server_if,
+	    &err) != 0 ||
 	    pk_addr_add(host_if, "192.0.2.1/24", &err) != 0 ||
 	    pk_addr_add(peer_if, "192.0.2.2/24", &err) != 0 ||
 	    pk_addr_add(client_if, "198.51.100.1/24", &err) != 0 ||
@@ -251,9 +252,11 @@ negative(void)
 	for (i = 0; i < n; i++) {
 		t0 = pk_now_us();
 		if (pk_wire_send(w, client_if, PK_PKT(PK_IP4(.dst =
-		    "203.0.113.2"), PK_UDP(.sport = 5, .dport = 1)), &err) != 0 ||
+		    "203.0.113.2"), PK_UDP(.sport = 5, .dport = 1)),
+		    &err) != 0 ||
 		    pk_wire_send(w, client_if, PK_PKT(PK_IP4(.dst =
-		    "203.0.113.2"), PK_UDP(.sport = 5, .dport = 2)), &err) != 0 ||
+		    "203.0.113.2"), PK_UDP(.sport = 5, .dport = 2)),
+		    &err) != 0 ||
 		    pk_sniff_expect_none(s, "udp dst port 1", NULL, NULL,
 		    "udp dst port 2", 2000, NULL, &err) != 1)
 			fail("negative check with a sentinel", &err);

@@ -337,8 +337,8 @@ void	pk_tc_send_l3(struct pk_tc *t, const char *file, int line,
  * exactly n packets match, watching for ms or until a sentinel.
  */
 #define	pk_expect(t, s, filter, ms)					\
-	pk_tc_expect((t), __FILE__, __LINE__, (s), (filter), NULL, NULL,	\
-	    (ms))
+	pk_tc_expect((t), __FILE__, __LINE__, (s), (filter), NULL,	\
+	    NULL, (ms))
 #define	pk_expect_pred(t, s, filter, pred, arg, ms)			\
 	pk_tc_expect((t), __FILE__, __LINE__, (s), (filter), (pred),	\
 	    (arg), (ms))

@@ -109,6 +109,7 @@ pk_wire_evidence(struct pk_wire *w, struct pk_sniffer *s, const char *dir,
     const char *prefix, struct pk_report *rep, struct pk_err *err)
 {
 	struct pk_sniffer *o;
+	size_t n;
 	int rc;
 
 	if (w == NULL || rep == NULL)
@@ -125,5 +126,12 @@ pk_wire_evidence(struct pk_wire *w, struct pk_sniffer *s, const char *dir,
 			rc = -1;
 	if (rc != 0)
 		return (-1);
-	return (s != NULL ? (int)(s->n > INT32_MAX ? INT32_MAX : s->n) : 0);
+	if (s != NULL)
+		n = s->n;
+	else {
+		n = 0;
+		TAILQ_FOREACH(o, &w->sniffers, wlink)
+			n += o->n;
+	}
+	return (n > INT32_MAX ? INT32_MAX : (int)n);
 }

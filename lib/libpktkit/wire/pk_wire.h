@@ -260,9 +260,11 @@ int	pk_sniff_expect_n(struct pk_sniffer *s, const char *filter,
  * gateway of the vnet's route to the destination through ifp, or the
  * destination itself when on-link), taken from the neighbour table or,
  * when there is no entry, resolved by the vnet's kernel with an ARP or
- * neighbour solicitation exchange waited for with a deadline.  No answer
- * is an error, never a silent broadcast.  A packet that starts with IPv4
- * or IPv6 gets an Ethernet header with those defaults.
+ * neighbour solicitation exchange waited for with a deadline (for IPv6,
+ * with solicitations of its own 5, 10, 20 ms... apart meanwhile, see
+ * pk_wire.3).  No answer is an error, never a silent broadcast.  A
+ * packet that starts with IPv4 or IPv6 gets an Ethernet header with
+ * those defaults.
  */
 int	pk_wire_send(struct pk_wire *w, struct pk_if *ifp, pk_pkt_t pkt,
 	    struct pk_err *err);
@@ -353,8 +355,8 @@ int	pk_wire_ping(struct pk_wire *w, struct pk_if *ifp, const char *dst,
  * taken).  rep gets one line per sniffer (what it watched, how many
  * packets, the file) followed by one line per packet (time from the
  * context's start, direction, pk_dpkt_line()).  Returns the number of
- * packets in s's log (0 if s is NULL), or -1 if a file could not be
- * written (the lines are there all the same).
+ * packets in s's log (in all logs if s is NULL), or -1 if a file could
+ * not be written (the lines are there all the same).
  */
 int	pk_wire_evidence(struct pk_wire *w, struct pk_sniffer *s,
 	    const char *dir, const char *prefix, struct pk_report *rep,
