@@ -287,6 +287,7 @@ int
 pk_sniff_expect(struct pk_sniffer *s, const char *filter, pk_pred *pred,
     void *arg, unsigned ms, const struct pk_seen **sp, struct pk_err *err)
 {
+	const struct pk_seen *sn;
 	struct xresult r;
 	struct xspec x;
 
@@ -307,8 +308,10 @@ pk_sniff_expect(struct pk_sniffer *s, const char *filter, pk_pred *pred,
 		    pk_deadline_ms(ms));
 		return (0);
 	}
-	if ((*sp = pk_w_seen(s, r.first)) == NULL)
+	if ((sn = pk_w_seen(s, r.first)) == NULL)
 		return (pk_err_sys(err, ENOMEM, "expect"));
+	if (sp != NULL)
+		*sp = sn;
 	return (1);
 }
 

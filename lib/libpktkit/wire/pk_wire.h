@@ -215,9 +215,9 @@ int	pk_sniff_save(struct pk_sniffer *s, const char *path,
 typedef int pk_pred(const struct pk_dpkt *d, void *arg);
 
 /*
- * Wait up to ms for a matching packet; consume it and set *sp.  Returns
- * 1 if one came, 0 if none did by the deadline (err says what was
- * expected), -1 on error.
+ * Wait up to ms for a matching packet; consume it and set *sp (if sp is
+ * not NULL).  Returns 1 if one came, 0 if none did by the deadline (err
+ * says what was expected), -1 on error.
  */
 int	pk_sniff_expect(struct pk_sniffer *s, const char *filter, pk_pred *pred,
 	    void *arg, unsigned ms, const struct pk_seen **sp,
