@@ -50,7 +50,7 @@ check_probe(const struct ping_opts *given)
 		return;
 	if (f.n == 1) {
 		if (pk_dissect(f.buf[0], f.len[0], PK_DLT_EN10MB, &d) != 0 ||
-		    !ping_match(o, PING_REQUEST, &d, NULL, 0))
+		    !ping_match(o, PING_REQUEST, &d, 0, NULL, 0))
 			abort();
 	} else if ((r = pk_reasm_new(&lim, &err)) != NULL) {
 		rc = PK_REASM_NOTFRAG;
@@ -59,7 +59,7 @@ check_probe(const struct ping_opts *given)
 			    PK_DLT_EN10MB, &dg);
 		if (rc != PK_REASM_DONE ||
 		    pk_dissect(dg.buf, dg.len, PK_DLT_RAW, &d) != 0 ||
-		    !ping_match(o, PING_REQUEST, &d, NULL, 0))
+		    !ping_match(o, PING_REQUEST, &d, 0, NULL, 0))
 			abort();
 		pk_reasm_free(r);
 	}

@@ -192,7 +192,9 @@ walk(struct run *r, struct sniffer *sn, int64_t end)
 			return (-1);
 		if (rc == 0)
 			return (0);
-		if (!ping_match(r->o, sn->dir, &seen->d, why, sizeof(why))) {
+		if (!ping_match(r->o, sn->dir, &seen->d,
+		    (seen->flags & PK_SEEN_CSUM_PARTIAL) != 0, why,
+		    sizeof(why))) {
 			if (r->t.verbose) {
 				pk_dpkt_line(&seen->d, line, sizeof(line));
 				pft_vlog(&r->t, "%s: not taken (%s): %s",

@@ -143,10 +143,12 @@ int	ping_ack_build(const struct ping_opts *o, const struct ping_env *env,
 
 /*
  * Whether dissected packet d is what a sniffer of direction dir waits
- * for.  Returns 1 or 0; when 0 and why is not NULL, a short reason for
- * --verbose goes there ("wrong TTL 63, expected 64").
+ * for.  partial says that the capture found its TCP or UDP checksum left
+ * for the device to complete (PK_SEEN_CSUM_PARTIAL).  Returns 1 or 0;
+ * when 0 and why is not NULL, a short reason for --verbose goes there
+ * ("wrong TTL 63, expected 64").
  */
 int	ping_match(const struct ping_opts *o, enum ping_dir dir,
-	    const struct pk_dpkt *d, char *why, size_t whysize);
+	    const struct pk_dpkt *d, int partial, char *why, size_t whysize);
 
 #endif /* !PING_H */

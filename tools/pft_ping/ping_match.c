@@ -13,12 +13,12 @@
  *		(reply); --expect-mss against every MSS option present.
  *	udp	UDP checksum (unless 0) and the magic payload.
  *
- * Ports are not checked, as in the script.  A checksum counts as right
- * when the kernel left it for the hardware to finish (CHECKSUM_PARTIAL:
- * the field holds the pseudo-header sum), which is how a TCP segment
- * from a local stack looks when captured on a veth or epair with
- * offload on; rewriting such a packet with a wrong pseudo-header sum is
- * still caught.
+ * Ports are not checked, as in the script.  A TCP or UDP checksum the
+ * sending stack left for the device to finish (the capture says so; the
+ * field then holds the sum of the pseudo-header alone) counts as right
+ * when that sum matches the packet's addresses and length: that is how a
+ * segment from a local stack looks on a veth or epair with offload on,
+ * and a NAT that rewrote it without fixing the sum is still caught.
  */
 #include <sys/socket.h>
 
@@ -201,13 +201,14 @@ pseudo_sum(const struct pk_dpkt *d, int proto, size_t l4len)
 
 static int
 l4_cksum_ok(const struct pk_dpkt *d, const struct pk_dlayer *l, int proto,
-    uint16_t field)
+    uint16_t field, int partial)
 {
 	uint16_t ps;
 
 	if (l->cksum == PK_CKSUM_OK || l->cksum == PK_CKSUM_ABSENT)
 		return (1);
-	if (l->cksum != PK_CKSUM_BAD || (l->flags & PK_DL_SHORT) != 0)
+	if (!partial || l->cksum != PK_CKSUM_BAD ||
+	    (l->flags & PK_DL_SHORT) != 0)
 		return (0);
 	ps = pseudo_sum(d, proto, l->len);
 	return (field == ps || (field == 0xffff && ps == 0) ||
@@ -245,7 +246,7 @@ mss_ok(const struct pk_dpkt *d, const struct pk_dlayer *l, int64_t want,
 
 static int
 check_tcp(const struct ping_opts *o, enum ping_dir dir,
-    const struct pk_dpkt *d, char *w, size_t ws)
+    const struct pk_dpkt *d, int partial, char *w, size_t ws)
 {
 	const struct pk_dlayer *l;
 	const struct pk_dtcp *th;
@@ -255,7 +256,7 @@ check_tcp(const struct ping_opts *o, enum ping_dir dir,
 	if ((l = outer(d, PK_PROTO_TCP)) == NULL || l->hlen < 20)
 		return (why(w, ws, "not TCP"));
 	th = &l->u.tcp;
-	if (!l4_cksum_ok(d, l, IPPROTO_TCP, th->sum))
+	if (!l4_cksum_ok(d, l, IPPROTO_TCP, th->sum, partial))
 		return (why(w, ws, "wrong TCP checksum 0x%04x", th->sum));
 	want = dir == PING_REQUEST ? PK_TH_SYN : PK_TH_SYN | PK_TH_ACK;
 	if (th->flags != want || (th->x2 & 1) != 0)
@@ -276,8 +277,8 @@ check_tcp(const struct ping_opts *o, enum ping_dir dir,
 }
 
 static int
-check_udp(const struct ping_opts *o, const struct pk_dpkt *d, char *w,
-    size_t ws)
+check_udp(const struct ping_opts *o, const struct pk_dpkt *d, int partial,
+    char *w, size_t ws)
 {
 	const struct pk_dlayer *l;
 	const uint8_t *p;
@@ -285,7 +286,7 @@ check_udp(const struct ping_opts *o, const struct pk_dpkt *d, char *w,
 
 	if ((l = outer(d, PK_PROTO_UDP)) == NULL || l->hlen < 8)
 		return (why(w, ws, "not UDP"));
-	if (!l4_cksum_ok(d, l, IPPROTO_UDP, l->u.udp.sum))
+	if (!l4_cksum_ok(d, l, IPPROTO_UDP, l->u.udp.sum, partial))
 		return (why(w, ws, "wrong UDP checksum 0x%04x",
 		    l->u.udp.sum));
 	p = pk_dlayer_payload(d, l, &len);
@@ -296,7 +297,7 @@ check_udp(const struct ping_opts *o, const struct pk_dpkt *d, char *w,
 
 int
 ping_match(const struct ping_opts *o, enum ping_dir dir,
-    const struct pk_dpkt *d, char *w, size_t ws)
+    const struct pk_dpkt *d, int partial, char *w, size_t ws)
 {
 	int ok;
 
@@ -311,9 +312,9 @@ ping_match(const struct ping_opts *o, enum ping_dir dir,
 		return (check_icmp(o, dir, d, w, ws));
 	case PING_TCPSYN:
 	case PING_TCP3WAY:
-		return (check_tcp(o, dir, d, w, ws));
+		return (check_tcp(o, dir, d, partial, w, ws));
 	case PING_UDP:
-		return (check_udp(o, d, w, ws));
+		return (check_udp(o, d, partial, w, ws));
 	}
 	return (0);
 }
