@@ -223,10 +223,10 @@ ATF_TC_BODY(offloaded_checksum_counts_as_right, tc)
 	    "192.0.2.1", .dst = "192.0.2.2"), PK_TCP(.flags = PK_TH_SYN |
 	    PK_TH_ACK, .ack = 1, .sum = 0x8432, SYNACK_OPTS))));
 	REASON("wrong TCP checksum 0x8432");
-	ATF_CHECK_MSG(takes_partial(PING_REPLY, 1, PK_PKT(PK_ETHER(), PK_IP4(.src =
-	    "192.0.2.1", .dst = "192.0.2.2"), PK_TCP(.flags = PK_TH_SYN |
-	    PK_TH_ACK, .ack = 1, .sum = 0x8432, SYNACK_OPTS))), "%s",
-	    reason);
+	ATF_CHECK_MSG(takes_partial(PING_REPLY, 1, PK_PKT(PK_ETHER(),
+	    PK_IP4(.src = "192.0.2.1", .dst = "192.0.2.2"),
+	    PK_TCP(.flags = PK_TH_SYN | PK_TH_ACK, .ack = 1, .sum = 0x8432,
+	    SYNACK_OPTS))), "%s", reason);
 	/* The same sum for other addresses is wrong (a NAT that forgot). */
 	ATF_CHECK(!takes_partial(PING_REPLY, 1, PK_PKT(PK_ETHER(),
 	    PK_IP4(.src = "192.0.2.1", .dst = "192.0.2.3"),
