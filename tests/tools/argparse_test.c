@@ -190,6 +190,7 @@ ATF_TC_WITHOUT_HEAD(help_stops_parsing_where_it_stands);
 ATF_TC_BODY(help_stops_parsing_where_it_stands, tc)
 {
 	char buf[8192];
+	const char *p, *nl;
 	size_t n;
 
 	ATF_CHECK_EQ(parse("-h --send-hlim x"), PK_ARGS_HELP);
@@ -203,6 +204,11 @@ ATF_TC_BODY(help_stops_parsing_where_it_stands, tc)
 	    44) == 0);
 	ATF_CHECK(strstr(buf, "  --recvif RECVIF [RECVIF ...]\n") != NULL);
 	ATF_CHECK(strstr(buf, "  -v, --verbose ") != NULL);
+	/* Lines wrap before column 80, as argparse's do. */
+	for (p = buf; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+		ATF_CHECK_MSG(nl - p < 80, "help line of %d columns: %.*s",
+		    (int)(nl - p), (int)(nl - p), p);
+	ATF_CHECK(strstr(buf, "\n                [--ping-type ") != NULL);
 	/* A buffer too small still gets a terminated prefix. */
 	ATF_CHECK_EQ(ping_opts_help(buf, 10), n);
 	ATF_CHECK_STREQ(buf, "usage: pf");

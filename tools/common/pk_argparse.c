@@ -612,10 +612,12 @@ invocation(const struct pk_argopt *o, int both, char *buf, size_t size)
 
 	if (both && o->sname != '\0' && o->lname != NULL)
 		snprintf(name, sizeof(name), "-%c, --%s", o->sname, o->lname);
+	else if (o->sname != '\0')
+		snprintf(name, sizeof(name), "-%c", o->sname);
 	else if (o->lname != NULL)
 		snprintf(name, sizeof(name), "--%s", o->lname);
 	else
-		snprintf(name, sizeof(name), "-%c", o->sname);
+		snprintf(name, sizeof(name), "?");
 	metavar(o, mv, sizeof(mv));
 	switch (o->nargs) {
 	case PK_ARG_FLAG:
@@ -630,34 +632,78 @@ invocation(const struct pk_argopt *o, int both, char *buf, size_t size)
 	}
 }
 
-/* An entry: the invocation, then the help from column 24. */
+/*
+ * An entry: the invocation, then the help from column 24 (on the next
+ * line if the invocation is longer), its words wrapped before column 80.
+ */
 static void
 entry(struct hbuf *h, const char *inv, const char *help)
 {
+	const char *w, *e;
+	size_t col, n;
+
 	if (help == NULL)
 		help = "";
 	if (strlen(inv) <= 20)
-		hprintf(h, "  %-22s%s\n", inv, help);
+		hprintf(h, "  %-22s", inv);
 	else
-		hprintf(h, "  %s\n%24s%s\n", inv, "", help);
+		hprintf(h, "  %s\n%24s", inv, "");
+	col = 24;
+	for (w = help; *w != '\0'; w = e) {
+		while (*w == ' ')
+			w++;
+		if (*w == '\0')
+			break;
+		for (e = w; *e != '\0' && *e != ' '; e++)
+			continue;
+		n = (size_t)(e - w);
+		if (col > 24 && col + 1 + n > 79) {
+			hprintf(h, "\n%24s", "");
+			col = 24;
+		}
+		hprintf(h, "%s%.*s", col > 24 ? " " : "", (int)n, w);
+		col += (col > 24 ? 1 : 0) + n;
+	}
+	hprintf(h, "\n");
+}
+
+/* One word of the usage line, which wraps before column 80 as
+ * argparse's does, under the first word after the program's name. */
+static void
+usage_word(struct hbuf *h, const char *w, size_t indent, size_t *col)
+{
+
+	if (*col > indent && *col + 1 + strlen(w) > 79) {
+		hprintf(h, "\n%*s%s", (int)indent, "", w);
+		*col = indent + strlen(w);
+		return;
+	}
+	hprintf(h, " %s", w);
+	*col += 1 + strlen(w);
 }
 
 size_t
 pk_args_help(const struct pk_argspec *spec, char *buf, size_t size)
 {
 	struct hbuf h = { buf, size, 0 };
-	char inv[OSTR_MAX * 8];
-	size_t i;
+	char inv[OSTR_MAX * 8], word[OSTR_MAX * 8 + 2];
+	size_t i, indent, col;
 
 	if (size > 0)
 		buf[0] = '\0';
-	hprintf(&h, "usage: %s [-h]", spec->prog);
+	hprintf(&h, "usage: %s", spec->prog);
+	/* "usage: prog" and a space */
+	indent = strlen(spec->prog) + 8;
+	col = indent - 1;
+	usage_word(&h, "[-h]", indent, &col);
 	for (i = 0; i < spec->nopts; i++) {
 		invocation(&spec->opts[i], 0, inv, sizeof(inv));
-		hprintf(&h, spec->opts[i].required ? " %s" : " [%s]", inv);
+		snprintf(word, sizeof(word), spec->opts[i].required ? "%s" :
+		    "[%s]", inv);
+		usage_word(&h, word, indent, &col);
 	}
 	for (i = 0; i < spec->npos; i++)
-		hprintf(&h, " %s", spec->pos[i].name);
+		usage_word(&h, spec->pos[i].name, indent, &col);
 	hprintf(&h, "\n\n%s\n", spec->descr != NULL ? spec->descr : "");
 	if (spec->npos > 0)
 		hprintf(&h, "\npositional arguments:\n");
