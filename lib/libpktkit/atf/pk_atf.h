@@ -224,6 +224,15 @@ void	pk_tc_forwarding(struct pk_tc *t, const char *file, int line,
 	    struct pk_vnet *v);
 
 /*
+ * A protocol statistic of v (see pk_vnet_stat()), e.g.
+ * pk_stat(t, router, "Ip.ReasmFails").
+ */
+#define	pk_stat(t, v, name)						\
+	pk_tc_stat((t), __FILE__, __LINE__, (v), (name))
+uint64_t pk_tc_stat(struct pk_tc *t, const char *file, int line,
+	    struct pk_vnet *v, const char *name);
+
+/*
  * Load a firewall ruleset into v (see struct pk_ruleset).
  */
 #define	pk_fw(t, v, rs)							\

@@ -268,6 +268,16 @@ int	pk_os_sysctl_get(struct pk_os_vnet *ov, const char *name, char *buf,
 	    size_t size, struct pk_err *err);
 
 /*
+ * A protocol statistic of ov, named Group.Name as Linux's /proc/net/snmp,
+ * snmp6 and netstat files group them ("Ip.ReasmFails", "Ip6.ReasmFails",
+ * "Icmp6.OutParmProblems", "TcpExt.SyncookiesSent").  ENOENT if there is
+ * no such statistic.  (FreeBSD: the same names mapped onto the
+ * net.inet.*.stats structures.)
+ */
+int	pk_os_stat_get(struct pk_os_vnet *ov, const char *name, uint64_t *val,
+	    struct pk_err *err);
+
+/*
  * Turn IPv4 and IPv6 forwarding on or off in ov.
  */
 int	pk_os_forwarding(struct pk_os_vnet *ov, int on, struct pk_err *err);
