@@ -314,11 +314,11 @@ agent_send(int fd, struct agent_hello *h, const int *sk)
 	mh.msg_iovlen = 1;
 	if (n > 0) {
 		mh.msg_control = cm.buf;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * n);
+		mh.msg_controllen = (socklen_t)CMSG_SPACE(sizeof(int) * n);
 		c = CMSG_FIRSTHDR(&mh);
 		c->cmsg_level = SOL_SOCKET;
 		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int) * n);
+		c->cmsg_len = (socklen_t)CMSG_LEN(sizeof(int) * n);
 		memcpy(CMSG_DATA(c), fds, sizeof(int) * n);
 	}
 	while (sendmsg(fd, &mh, 0) < 0 && errno == EINTR)
