@@ -277,6 +277,9 @@ struct agent_req {
 	int		 jid;
 	int		 init;		/* loopback up, no DAD */
 	int		 stay;		/* keep the jail until told */
+	/* Other descriptors than the handle's sockets (pk_fbsd_fetch()). */
+	int		(*mk)(void *, int *, char *, size_t);
+	void		*mkarg;
 };
 
 struct agent_hello {
@@ -355,7 +358,9 @@ agent_child(int fd, const struct agent_req *rq)
 		h.jid = rq->jid;
 	if (h.error == 0 && rq->init)
 		h.error = vnet_init_here(h.msg, sizeof(h.msg));
-	for (k = 0; h.error == 0 && k < PK_FBSD_NSK; k++) {
+	if (h.error == 0 && rq->mk != NULL)
+		h.error = rq->mk(rq->mkarg, sk, h.msg, sizeof(h.msg));
+	for (k = 0; h.error == 0 && rq->mk == NULL && k < PK_FBSD_NSK; k++) {
 		if ((sk[k] = open_sock((enum pk_fbsd_sk)k)) < 0 &&
 		    !optional_sock((enum pk_fbsd_sk)k)) {
 			h.error = errno;
@@ -438,9 +443,14 @@ agent_stop(struct pk_os_vnet *ov)
 	ov->agentfd = -1;
 }
 
+/*
+ * Start an agent and take what it hands back: the descriptors into sk
+ * (PK_FBSD_NSK of them, -1 for none) and the jail's id into *jidp.  An
+ * agent that stays is left to the caller (*pidp, *fdp).
+ */
 static int
-agent_start(struct pk_os_vnet *ov, const struct agent_req *rq,
-    struct pk_err *err)
+agent_run(const struct agent_req *rq, int *sk, int *jidp, pid_t *pidp,
+    int *fdp, struct pk_err *err)
 {
 	struct agent_hello h;
 	int sp[2], rc;
@@ -460,22 +470,62 @@ agent_start(struct pk_os_vnet *ov, const struct agent_req *rq,
 	}
 	close(sp[1]);
 	memset(&h, 0, sizeof(h));
-	rc = agent_recv(sp[0], &h, ov->sk, err);
+	rc = agent_recv(sp[0], &h, sk, err);
 	if (rc != 0 || h.error != 0 || !rq->stay) {
 		close(sp[0]);
 		reap(pid);
 	} else {
-		ov->agent = pid;
-		ov->agentfd = sp[0];
+		*pidp = pid;
+		*fdp = sp[0];
 	}
 	if (rc != 0)
 		return (-1);
 	if (h.error != 0)
 		return (jail_err(err, h.error, h.msg, rq->create ?
-		    "create jail" : "attach to jail", rq->name != NULL ?
-		    rq->name : ov->id));
-	ov->jid = h.jid;
+		    "create jail" : "in jail", rq->name != NULL ?
+		    rq->name : "(unnamed)"));
+	*jidp = h.jid;
 	return (0);
+}
+
+static int
+agent_start(struct pk_os_vnet *ov, const struct agent_req *rq,
+    struct pk_err *err)
+{
+
+	return (agent_run(rq, ov->sk, &ov->jid, &ov->agent, &ov->agentfd,
+	    err));
+}
+
+int
+pk_fbsd_fetch(struct pk_os_vnet *ov, int (*mk)(void *, int *, char *, size_t),
+    void *arg, int *fds, struct pk_err *err)
+{
+	struct agent_req rq;
+	char msg[JERRSIZ];
+	pid_t pid;
+	int k, e, jid, fd;
+
+	for (k = 0; k < PK_FBSD_NSK; k++)
+		fds[k] = -1;
+	if (pk_fbsd_here(ov)) {
+		msg[0] = '\0';
+		if ((e = mk(arg, fds, msg, sizeof(msg))) == 0)
+			return (0);
+		for (k = 0; k < PK_FBSD_NSK; k++)
+			if (fds[k] >= 0)
+				close(fds[k]);
+		return (jail_err(err, e, msg, "in", ov->id));
+	}
+	if (ov->released || ov->dying)
+		return (pk_err_set(err, ESRCH, "%s is %s", ov->id,
+		    ov->dying ? "dying" : "released"));
+	memset(&rq, 0, sizeof(rq));
+	rq.jid = ov->jid;
+	rq.name = ov->id;
+	rq.mk = mk;
+	rq.mkarg = arg;
+	return (agent_run(&rq, fds, &jid, &pid, &fd, err));
 }
 
 /*
@@ -760,6 +810,7 @@ recover_agent(struct pk_os_vnet *ov, struct pk_err *err)
 
 	memset(&rq, 0, sizeof(rq));
 	rq.jid = ov->jid;
+	rq.name = ov->id;
 	return (agent_start(ov, &rq, err));
 }
 

@@ -86,6 +86,17 @@ int	pk_fbsd_sock(struct pk_os_vnet *ov, enum pk_fbsd_sk k,
 	    struct pk_err *err);
 
 /*
+ * Descriptors made inside ov: mk(arg, fds, msg, msgsize) runs there
+ * (in-process if the process is in ov, else in a child attached to it,
+ * which passes them back with SCM_RIGHTS), fills up to PK_FBSD_NSK of
+ * fds (-1: none) and returns 0 or an errno value with an explanation in
+ * msg.  The caller owns what fds holds on success.
+ */
+int	pk_fbsd_fetch(struct pk_os_vnet *ov,
+	    int (*mk)(void *, int *, char *, size_t), void *arg, int *fds,
+	    struct pk_err *err);
+
+/*
  * What a function run in a vnet hands back: appended to buf in-process,
  * written to fd by a child.
  */
@@ -136,6 +147,17 @@ int	pk_fbsd_if_create(int s, const char *req, char *made,
 int	pk_fbsd_if_destroy(int s, const char *name, struct pk_err *err);
 int	pk_fbsd_if_rename(int s, const char *from, const char *to,
 	    struct pk_err *err);
+
+/*
+ * What ov's neighbour cache says about ip on interface index (0: any):
+ * PK_FBSD_N_USABLE with mac filled, PK_FBSD_N_PENDING (an entry still
+ * without an address), PK_FBSD_N_NONE, or -1.
+ */
+#define	PK_FBSD_N_NONE		0
+#define	PK_FBSD_N_PENDING	1
+#define	PK_FBSD_N_USABLE	2
+int	pk_fbsd_neigh_state(struct pk_os_vnet *ov, int index,
+	    const struct pk_os_inaddr *ip, uint8_t mac[6], struct pk_err *err);
 
 /*
  * A routing socket that receives ov's routing messages from now on,

@@ -316,7 +316,7 @@ struct neigh_find {
 	const struct pk_os_inaddr	*ip;
 	int				 index;
 	uint8_t				*mac;
-	int				 found;
+	int				 state;
 };
 
 static void
@@ -325,32 +325,46 @@ neigh_find_cb(void *arg, const struct neigh *n)
 	struct neigh_find *f;
 
 	f = arg;
-	/* An entry still resolving has no address yet: not usable. */
-	if (f->found || n->sdl->sdl_alen != 6 || !same_addr(n->dst, f->ip) ||
+	if (f->state == PK_FBSD_N_USABLE || !same_addr(n->dst, f->ip) ||
 	    (f->index > 0 && n->sdl->sdl_index != f->index))
 		return;
+	if (n->sdl->sdl_alen != 6) {
+		f->state = PK_FBSD_N_PENDING;
+		return;
+	}
 	memcpy(f->mac, LLADDR(n->sdl), 6);
-	f->found = 1;
+	f->state = PK_FBSD_N_USABLE;
 }
 
 int
-pk_os_neigh_get(struct pk_os_vnet *ov, const char *name, int index,
+pk_fbsd_neigh_state(struct pk_os_vnet *ov, int index,
     const struct pk_os_inaddr *ip, uint8_t mac[6], struct pk_err *err)
 {
 	struct neigh_find f;
 	size_t len;
 	char *buf;
 
-	(void)name;
 	if (neigh_dump(ov, ip->family, &buf, &len, err) != 0)
 		return (-1);
 	f.ip = ip;
 	f.index = index;
 	f.mac = mac;
-	f.found = 0;
+	f.state = PK_FBSD_N_NONE;
 	neigh_walk(buf, len, neigh_find_cb, &f);
 	free(buf);
-	return (f.found);
+	return (f.state);
+}
+
+int
+pk_os_neigh_get(struct pk_os_vnet *ov, const char *name, int index,
+    const struct pk_os_inaddr *ip, uint8_t mac[6], struct pk_err *err)
+{
+	int st;
+
+	(void)name;
+	if ((st = pk_fbsd_neigh_state(ov, index, ip, mac, err)) < 0)
+		return (-1);
+	return (st == PK_FBSD_N_USABLE);
 }
 
 struct neigh_del {
