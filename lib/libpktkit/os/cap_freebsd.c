@@ -189,7 +189,8 @@ cap_setup(struct pk_os_cap *c, const char *name, struct pk_err *err)
 
 	if (cap_dlt(c, name, err) != 0)
 		return (-1);
-	if ((c->kq = kqueuex(KQUEUE_CLOEXEC)) < 0)
+	/* Not inherited by fork(2); not by exec either. */
+	if ((c->kq = kqueue()) < 0 || fcntl(c->kq, F_SETFD, FD_CLOEXEC) != 0)
 		return (pk_err_sys(err, errno, "kqueue"));
 	for (k = 0; k < Q_COUNT; k++) {
 		if (ioctl(c->q[k].fd, BIOCGBLEN, &c->q[k].blen) != 0)
