@@ -1,0 +1,160 @@
+/*
+ * porttest.h: what the ported network tests share: dissected-field
+ * checks, the forwarding topology of FreeBSD's netpfil tests, and the
+ * probes that serve as sentinels for absence checks.
+ *
+ * Everything here is static: each test program includes it once.
+ */
+#ifndef PORTTEST_H
+#define PORTTEST_H
+
+#include <sys/types.h>
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <atf-c.h>
+
+#include "pktkit.h"
+
+#define	PT_UNUSED	__attribute__((__unused__))
+
+/*
+ * The MAC that the forwarding topology's router sends to: a neighbour
+ * nobody owns (FreeBSD's tests use "arp -s" with the same address), so
+ * that forwarded packets are seen on the far link and answered by no one.
+ */
+#define	PT_DUMMY_MAC	"00:01:02:03:04:05"
+#define	PT_DUMMY4	"198.51.100.3"
+#define	PT_DUMMY6	"2001:db8:2::3"
+
+/* The first layer of protocol p in d, or fail the case. */
+static PT_UNUSED const struct pk_dlayer *
+pt_layer(const struct pk_dpkt *d, enum pk_proto p)
+{
+	const struct pk_dlayer *l;
+
+	l = pk_dpkt_find(d, p, 0);
+	ATF_REQUIRE_MSG(l != NULL, "no %s layer", pk_proto_name(p));
+	return (l);
+}
+
+/* The layer of protocol p quoted by an ICMP error (depth 1), or fail. */
+static PT_UNUSED const struct pk_dlayer *
+pt_inner(const struct pk_dpkt *d, enum pk_proto p)
+{
+	int i;
+
+	for (i = 0; i < d->nlayers; i++)
+		if (d->l[i].proto == p && d->l[i].depth == 1)
+			return (&d->l[i]);
+	ATF_REQUIRE_MSG(0, "no quoted %s layer", pk_proto_name(p));
+	return (NULL);
+}
+
+static PT_UNUSED int
+pt_ip4_is(const struct in_addr *a, const char *s)
+{
+	struct in_addr b;
+
+	ATF_REQUIRE(inet_pton(AF_INET, s, &b) == 1);
+	return (memcmp(a, &b, sizeof(b)) == 0);
+}
+
+static PT_UNUSED int
+pt_ip6_is(const struct in6_addr *a, const char *s)
+{
+	struct in6_addr b;
+
+	ATF_REQUIRE(inet_pton(AF_INET6, s, &b) == 1);
+	return (memcmp(a, &b, sizeof(b)) == 0);
+}
+
+static PT_UNUSED int
+pt_mac_is(const uint8_t *mac, const char *s)
+{
+	unsigned int b[6];
+	int i;
+
+	ATF_REQUIRE(sscanf(s, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2],
+	    &b[3], &b[4], &b[5]) == 6);
+	for (i = 0; i < 6; i++)
+		if (mac[i] != b[i])
+			return (0);
+	return (1);
+}
+
+/* The MAC of ifp as "02:..", in buf (18 bytes at least). */
+static PT_UNUSED const char *
+pt_mac_str(struct pk_if *ifp, char *buf, size_t size)
+{
+	struct pk_err err;
+	uint8_t m[6];
+
+	ATF_REQUIRE_MSG(pk_if_mac(ifp, m, &err) == 0, "%s", err.msg);
+	snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1],
+	    m[2], m[3], m[4], m[5]);
+	return (buf);
+}
+
+/*
+ * The forwarding topology of FreeBSD's common/forward.sh, tos.sh,
+ * pf/forward.sh, set_tos.sh and the scrub tests ("router with a dummy
+ * neighbour"): pk_topo_router(), with the router's far side knowing
+ * PT_DUMMY4 and PT_DUMMY6 as static neighbours at PT_DUMMY_MAC.  A
+ * packet to a dummy address crosses the router and shows on the server's
+ * end of the far link, where nobody answers it.
+ */
+static PT_UNUSED void
+pt_topo_fwd(struct pk_tc *t, struct pk_topo *topo)
+{
+
+	pk_topo_router(t, topo);
+	pk_neigh(t, topo->router_out, PT_DUMMY4, PT_DUMMY_MAC);
+	pk_neigh(t, topo->router_out, PT_DUMMY6, PT_DUMMY_MAC);
+}
+
+/*
+ * Sentinels.  A check that something does not arrive ends early when a
+ * packet sent after the probe, along the same path, arrives (see
+ * pk_wire.3, "Ordering").
+ */
+
+/*
+ * An ARP request from ifp for ip: firewalls of IP (pf, nftables' inet
+ * family) never see it, so its reply follows any answer the probe sent
+ * before it got.  Match the reply with PT_ARP_REPLY.
+ */
+#define	PT_ARP_REPLY	"arp[6:2] == 2"
+
+static PT_UNUSED void
+pt_send_arp_request(struct pk_tc *t, struct pk_if *ifp, const char *src,
+    const char *ip)
+{
+	char mac[18];
+
+	pt_mac_str(ifp, mac, sizeof(mac));
+	pk_send(t, ifp, PK_PKT(PK_ETHER(.dst = "ff:ff:ff:ff:ff:ff"),
+	    PK_ARP(.sha = mac, .spa = src, .tpa = ip)));
+}
+
+/*
+ * A unicast neighbour solicitation from ifp (address src) for ip, which
+ * the peer answers with a neighbour advertisement (PT_NA): firewalls
+ * under test let neighbour discovery through, as IPv6 needs it.
+ */
+#define	PT_NA	"icmp6 and ip6[40] == 136"
+
+static PT_UNUSED void
+pt_send_ns(struct pk_tc *t, struct pk_if *ifp, const char *src,
+    const char *ip)
+{
+	char mac[18];
+
+	pt_mac_str(ifp, mac, sizeof(mac));
+	pk_send(t, ifp, PK_PKT(PK_IP6(.src = src, .dst = ip, .hlim = 255),
+	    PK_ICMP6_NS(.target = ip, PK_NDOPTS(PK_NDOPT_SLLA(mac)))));
+}
+
+#endif /* !PORTTEST_H */
