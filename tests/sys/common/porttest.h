@@ -12,6 +12,7 @@
 
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <atf-c.h>
@@ -115,6 +116,47 @@ pt_topo_fwd(struct pk_tc *t, struct pk_topo *topo)
 	pk_neigh(t, topo->router_out, PT_DUMMY6, PT_DUMMY_MAC);
 }
 
+/* text with every "@IF@" replaced by name, malloc'd. */
+static PT_UNUSED char *
+pt_subst(const char *text, const char *name)
+{
+	const char *p, *q;
+	size_t n, len;
+	char *out;
+
+	if (text == NULL)
+		return (NULL);
+	for (n = 0, p = text; (p = strstr(p, "@IF@")) != NULL; p += 4)
+		n++;
+	len = strlen(text) + n * strlen(name) + 1;
+	out = malloc(len);
+	ATF_REQUIRE(out != NULL);
+	out[0] = '\0';
+	for (p = text; (q = strstr(p, "@IF@")) != NULL; p = q + 4) {
+		strncat(out, p, (size_t)(q - p));
+		strcat(out, name);
+	}
+	strcat(out, p);
+	return (out);
+}
+
+/*
+ * Load rs into v with every "@IF@" in its texts replaced by the name of
+ * ifp: rules that name an interface ("scrub on IF", iifname "IF").
+ */
+static PT_UNUSED void
+pt_fw_on(struct pk_tc *t, struct pk_vnet *v, const struct pk_ruleset *rs,
+    struct pk_if *ifp)
+{
+	struct pk_ruleset r;
+
+	r.nft = pt_subst(rs->nft, pk_if_name(ifp));
+	r.pf = pt_subst(rs->pf, pk_if_name(ifp));
+	pk_fw(t, v, &r);
+	free((char *)r.nft);
+	free((char *)r.pf);
+}
+
 /*
  * Sentinels.  A check that something does not arrive ends early when a
  * packet sent after the probe, along the same path, arrives (see
@@ -155,6 +197,26 @@ pt_send_ns(struct pk_tc *t, struct pk_if *ifp, const char *src,
 	pt_mac_str(ifp, mac, sizeof(mac));
 	pk_send(t, ifp, PK_PKT(PK_IP6(.src = src, .dst = ip, .hlim = 255),
 	    PK_ICMP6_NS(.target = ip, PK_NDOPTS(PK_NDOPT_SLLA(mac)))));
+}
+
+/*
+ * A UDP datagram to the discard port of dst, sent on ifp: the sentinel
+ * of checks on a forwarding path.  Rulesets that block all forwarding
+ * let it through with a rule of its own (the rule under test comes
+ * first), so that the check need not wait out its deadline.
+ */
+#define	PT_UDP_SENTINEL	"udp dst port 9"
+
+static PT_UNUSED void
+pt_send_udp_sentinel(struct pk_tc *t, struct pk_if *ifp, const char *dst)
+{
+
+	if (strchr(dst, ':') != NULL)
+		pk_send(t, ifp, PK_PKT(PK_IP6(.dst = dst),
+		    PK_UDP(.sport = 9999, .dport = 9)));
+	else
+		pk_send(t, ifp, PK_PKT(PK_IP4(.dst = dst),
+		    PK_UDP(.sport = 9999, .dport = 9)));
 }
 
 #endif /* !PORTTEST_H */
