@@ -200,6 +200,64 @@ pt_send_ns(struct pk_tc *t, struct pk_if *ifp, const char *src,
 }
 
 /*
+ * The TCP SYN of FreeBSD's pft_ping --ping-type=tcpsyn: from port 20
+ * (or sport) to port 666, options Timestamp (1, 1) then MSS, or, when
+ * unaligned, a NOP first so that the MSS value sits at an odd offset of
+ * the TCP header (33).  tc is the TOS or traffic class, hlim the TTL or
+ * hop limit (0: 64).
+ */
+struct pt_syn {
+	const char	*dst;
+	int		 tc;
+	int		 hlim;
+	int		 mss;
+	int		 unaligned;
+	int		 sport;
+};
+
+static PT_UNUSED void
+pt_send_syn(struct pk_tc *t, struct pk_if *ifp, const struct pt_syn *p)
+{
+	int64_t sport;
+
+	sport = p->sport != 0 ? p->sport : 20;
+	if (strchr(p->dst, ':') != NULL && p->unaligned)
+		pk_send(t, ifp, PK_PKT(PK_IP6(.dst = p->dst, .tc = p->tc,
+		    .hlim = p->hlim), PK_TCP(.sport = sport, .dport = 666,
+		    PK_TCPOPTS(PK_NOP(), PK_TS(1, 1), PK_MSS(p->mss)))));
+	else if (strchr(p->dst, ':') != NULL)
+		pk_send(t, ifp, PK_PKT(PK_IP6(.dst = p->dst, .tc = p->tc,
+		    .hlim = p->hlim), PK_TCP(.sport = sport, .dport = 666,
+		    PK_TCPOPTS(PK_TS(1, 1), PK_MSS(p->mss)))));
+	else if (p->unaligned)
+		pk_send(t, ifp, PK_PKT(PK_IP4(.dst = p->dst, .tos = p->tc,
+		    .ttl = p->hlim), PK_TCP(.sport = sport, .dport = 666,
+		    PK_TCPOPTS(PK_NOP(), PK_TS(1, 1), PK_MSS(p->mss)))));
+	else
+		pk_send(t, ifp, PK_PKT(PK_IP4(.dst = p->dst, .tos = p->tc,
+		    .ttl = p->hlim), PK_TCP(.sport = sport, .dport = 666,
+		    PK_TCPOPTS(PK_TS(1, 1), PK_MSS(p->mss)))));
+}
+
+/* pcap filters for a SYN without ACK (libpcap's tcp[] is IPv4 only). */
+#define	PT_SYN4	"tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn"
+#define	PT_SYN6	"ip6[6] == 6 and ip6[53] & 0x12 == 2"
+#define	PT_SYN(v6)	((v6) ? PT_SYN6 : PT_SYN4)
+
+/* The value of the MSS option of the TCP segment d, or -1. */
+static PT_UNUSED int
+pt_mss_of(const struct pk_dpkt *d)
+{
+	const uint8_t *v;
+	size_t n;
+
+	if (pk_dtcp_opt(d, pt_layer(d, PK_PROTO_TCP), 2, &v, &n) != 0 ||
+	    n != 2)
+		return (-1);
+	return (v[0] << 8 | v[1]);
+}
+
+/*
  * A UDP datagram to the discard port of dst, sent on ifp: the sentinel
  * of checks on a forwarding path.  Rulesets that block all forwarding
  * let it through with a rule of its own (the rule under test comes
