@@ -116,23 +116,24 @@ pt_topo_fwd(struct pk_tc *t, struct pk_topo *topo)
 	pk_neigh(t, topo->router_out, PT_DUMMY6, PT_DUMMY_MAC);
 }
 
-/* text with every "@IF@" replaced by name, malloc'd. */
+/* text with every token in it replaced by name, malloc'd. */
 static PT_UNUSED char *
-pt_subst(const char *text, const char *name)
+pt_subst(const char *text, const char *token, const char *name)
 {
 	const char *p, *q;
-	size_t n, len;
+	size_t n, len, tlen;
 	char *out;
 
 	if (text == NULL)
 		return (NULL);
-	for (n = 0, p = text; (p = strstr(p, "@IF@")) != NULL; p += 4)
+	tlen = strlen(token);
+	for (n = 0, p = text; (p = strstr(p, token)) != NULL; p += tlen)
 		n++;
 	len = strlen(text) + n * strlen(name) + 1;
 	out = malloc(len);
 	ATF_REQUIRE(out != NULL);
 	out[0] = '\0';
-	for (p = text; (q = strstr(p, "@IF@")) != NULL; p = q + 4) {
+	for (p = text; (q = strstr(p, token)) != NULL; p = q + tlen) {
 		strncat(out, p, (size_t)(q - p));
 		strcat(out, name);
 	}
@@ -150,8 +151,8 @@ pt_fw_on(struct pk_tc *t, struct pk_vnet *v, const struct pk_ruleset *rs,
 {
 	struct pk_ruleset r;
 
-	r.nft = pt_subst(rs->nft, pk_if_name(ifp));
-	r.pf = pt_subst(rs->pf, pk_if_name(ifp));
+	r.nft = pt_subst(rs->nft, "@IF@", pk_if_name(ifp));
+	r.pf = pt_subst(rs->pf, "@IF@", pk_if_name(ifp));
 	pk_fw(t, v, &r);
 	free((char *)r.nft);
 	free((char *)r.pf);
