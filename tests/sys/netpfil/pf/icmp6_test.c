@@ -131,7 +131,8 @@ expect_time_exceeded(struct pk_tc *t, struct pk_sniffer *s,
 	const struct pk_dpkt *d;
 	char f[128];
 
-	snprintf(f, sizeof(f), "icmp6 and ip6[40] == 3 and src host %s", router);
+	snprintf(f, sizeof(f), "icmp6 and ip6[40] == 3 and src host %s",
+	    router);
 	d = pk_expect(t, s, f, 2000);
 	ip = pt_layer(d, PK_PROTO_IP6);
 	ATF_CHECK(pt_ip6_is(&ip->u.ip6.dst, "2001:db8:3::1"));
