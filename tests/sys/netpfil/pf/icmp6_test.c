@@ -23,6 +23,8 @@
  */
 #include "../../common/porttest.h"
 
+#define	SENTINEL6	"2001:db8::99"
+
 static const struct pk_ruleset zero_id = {
 	.nft = "flush ruleset\n"
 	    "table inet f {\n"
@@ -49,6 +51,7 @@ PK_TC_BODY(echo_with_zero_id_stays_blocked, t)
 {
 	struct pk_sniffer *s;
 	struct pk_topo topo;
+	char mac[18];
 
 	pk_topo_pair(t, &topo);
 	/* Sanity. */
@@ -61,13 +64,23 @@ PK_TC_BODY(echo_with_zero_id_stays_blocked, t)
 	pt_send_ns(t, topo.client_if, topo.client6, topo.server6);
 	pk_expect_none_until(t, s, "icmp6 and ip6[40] == 129", PT_NA, 2000);
 
-	/* As "ndp -d": the next send solicits the jail again. */
+	/*
+	 * As "ndp -d": the next send solicits the jail again.  The
+	 * advertisements of that exchange must not pass for the sentinel,
+	 * so the sentinel asks about a second address of the jail, named
+	 * in the advertisement's target (its last 4 bytes at ip6[60:4]).
+	 */
+	pk_addr(t, topo.server_if, SENTINEL6 "/64");
+	pt_mac_str(topo.server_if, mac, sizeof(mac));
 	pk_run_ok(t, NULL, "ip -6 neigh del %s dev %s", topo.server6,
 	    pk_if_name(topo.client_if));
 	pk_send(t, topo.client_if, PK_PKT(PK_IP6(.dst = topo.server6),
 	    PK_ICMP6_ECHO(.id = PK_ZERO, .seq = PK_ZERO)));
-	pt_send_ns(t, topo.client_if, topo.client6, topo.server6);
-	pk_expect_none_until(t, s, "icmp6 and ip6[40] == 129", PT_NA, 2000);
+	pk_send(t, topo.client_if, PK_PKT(PK_ETHER(.dst = mac),
+	    PK_IP6(.dst = SENTINEL6, .hlim = 255),
+	    PK_ICMP6_NS(.target = SENTINEL6)));
+	pk_expect_none_until(t, s, "icmp6 and ip6[40] == 129",
+	    PT_NA " and ip6[60:4] == 0x99", 2000);
 }
 
 /*
