@@ -139,10 +139,10 @@ echo_unanswered(struct pk_tc *t, struct pk_topo *topo, struct pk_sniffer *s,
 	}
 }
 
-PK_TC_CONF(pass_block_icmp_v4, "echo requests are answered with no "
-    "firewall, with no rules, and with ICMP passed; not under 'block in'",
-    .require_progs = "nft");
-PK_TC_BODY(pass_block_icmp_v4, t)
+PK_TC_CONF(echo_answered_unless_blocked_v4, "echo requests are answered "
+    "with no firewall, with no rules, and with ICMP passed; not under "
+    "'block in'", .require_progs = "nft");
+PK_TC_BODY(echo_answered_unless_blocked_v4, t)
 {
 	struct pk_sniffer *s;
 	struct pk_topo topo;
@@ -158,10 +158,11 @@ PK_TC_BODY(pass_block_icmp_v4, t)
 	echo_answered(t, &topo, 0);
 }
 
-PK_TC_CONF(pass_block_icmp_v6, "ICMPv6 echo requests are answered with no "
-    "firewall, with no rules, and with ICMPv6 passed; not under 'block "
-    "in', nor when only ICMPv4 is passed", .require_progs = "nft");
-PK_TC_BODY(pass_block_icmp_v6, t)
+PK_TC_CONF(echo_answered_unless_blocked_v6, "ICMPv6 echo requests are "
+    "answered with no firewall, with no rules, and with ICMPv6 passed; not "
+    "under 'block in', nor when only ICMPv4 is passed",
+    .require_progs = "nft");
+PK_TC_BODY(echo_answered_unless_blocked_v6, t)
 {
 	struct pk_sniffer *s;
 	struct pk_topo topo;
@@ -300,8 +301,8 @@ PK_TC_BODY(urpf_drops_spoofed_source, t)
 ATF_TP_ADD_TCS(tp)
 {
 
-	ATF_TP_ADD_TC(tp, pass_block_icmp_v4);
-	ATF_TP_ADD_TC(tp, pass_block_icmp_v6);
+	ATF_TP_ADD_TC(tp, echo_answered_unless_blocked_v4);
+	ATF_TP_ADD_TC(tp, echo_answered_unless_blocked_v6);
 	ATF_TP_ADD_TC(tp, urpf_drops_spoofed_source);
 	return (atf_no_error());
 }

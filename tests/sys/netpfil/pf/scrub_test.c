@@ -184,89 +184,90 @@ check_max_mss(struct pk_tc *t, int v6, int unaligned)
 	ATF_CHECK_MSG(ok, "TCP checksum of the rewritten SYN is wrong");
 }
 
-PK_TC_CONF(set_tos_v4, "scrub set-tos 0x42 on the ingress interface: an "
-    "echo request sent with TOS 0 is forwarded with TOS 0x42",
-    .require_progs = "nft");
-PK_TC_BODY(set_tos_v4, t)
+PK_TC_CONF(set_tos_rewrites_tos_v4, "scrub set-tos 0x42 on the ingress "
+    "interface: an echo request sent with TOS 0 is forwarded with TOS "
+    "0x42", .require_progs = "nft");
+PK_TC_BODY(set_tos_rewrites_tos_v4, t)
 {
 
 	check_set_tos(t, 0, &rs_set_tos, 0x42);
 }
 
-PK_TC_CONF(set_tos_v6, "scrub set-tos 0x42 on the ingress interface: a "
-    "SYN sent with traffic class 0 is forwarded with 0x42",
-    .require_progs = "nft");
-PK_TC_BODY(set_tos_v6, t)
+PK_TC_CONF(set_tos_rewrites_traffic_class_v6, "scrub set-tos 0x42 on the "
+    "ingress interface: a SYN sent with traffic class 0 is forwarded with "
+    "0x42", .require_progs = "nft");
+PK_TC_BODY(set_tos_rewrites_traffic_class_v6, t)
 {
 
 	check_set_tos(t, 1, &rs_set_tos, 0x42);
 }
 
-PK_TC_CONF(min_ttl_v4, "scrub min-ttl 50: a SYN sent with TTL 40 is "
-    "forwarded with TTL 49", .require_progs = "nft");
-PK_TC_BODY(min_ttl_v4, t)
+PK_TC_CONF(min_ttl_raises_low_ttl_v4, "scrub min-ttl 50: a SYN sent with "
+    "TTL 40 is forwarded with TTL 49", .require_progs = "nft");
+PK_TC_BODY(min_ttl_raises_low_ttl_v4, t)
 {
 
 	check_min_ttl(t, 0);
 }
 
-PK_TC_CONF(min_ttl_v6, "scrub min-ttl 50: a SYN sent with hop limit 40 is "
-    "forwarded with hop limit 49", .require_progs = "nft");
-PK_TC_BODY(min_ttl_v6, t)
+PK_TC_CONF(min_ttl_raises_low_hop_limit_v6, "scrub min-ttl 50: a SYN "
+    "sent with hop limit 40 is forwarded with hop limit 49",
+    .require_progs = "nft");
+PK_TC_BODY(min_ttl_raises_low_hop_limit_v6, t)
 {
 
 	check_min_ttl(t, 1);
 }
 
-PK_TC_CONF(max_mss_aligned_v4, "scrub max-mss 1300: a SYN with MSS 1400 "
-    "(option aligned) is forwarded with 1300 and a correct checksum",
-    .require_progs = "nft");
-PK_TC_BODY(max_mss_aligned_v4, t)
+PK_TC_CONF(max_mss_clamps_aligned_option_v4, "scrub max-mss 1300: a SYN "
+    "with MSS 1400 (option aligned) is forwarded with 1300 and a correct "
+    "checksum", .require_progs = "nft");
+PK_TC_BODY(max_mss_clamps_aligned_option_v4, t)
 {
 
 	check_max_mss(t, 0, 0);
 }
 
-PK_TC_CONF(max_mss_unaligned_v4, "scrub max-mss 1300: a SYN with MSS 1400 "
-    "at an odd offset is forwarded with 1300 and a correct checksum "
-    "(expected to fail on Linux)", .require_progs = "nft");
-PK_TC_BODY(max_mss_unaligned_v4, t)
+PK_TC_CONF(max_mss_clamps_unaligned_option_v4, "scrub max-mss 1300: a "
+    "SYN with MSS 1400 at an odd offset is forwarded with 1300 and a "
+    "correct checksum (expected to fail on Linux)", .require_progs = "nft");
+PK_TC_BODY(max_mss_clamps_unaligned_option_v4, t)
 {
 
 	check_max_mss(t, 0, 1);
 }
 
-PK_TC_CONF(max_mss_aligned_v6, "scrub max-mss 1300: an IPv6 SYN with MSS "
-    "1400 (option aligned) is forwarded with 1300 and a correct checksum",
-    .require_progs = "nft");
-PK_TC_BODY(max_mss_aligned_v6, t)
+PK_TC_CONF(max_mss_clamps_aligned_option_v6, "scrub max-mss 1300: an IPv6 "
+    "SYN with MSS 1400 (option aligned) is forwarded with 1300 and a "
+    "correct checksum", .require_progs = "nft");
+PK_TC_BODY(max_mss_clamps_aligned_option_v6, t)
 {
 
 	check_max_mss(t, 1, 0);
 }
 
-PK_TC_CONF(max_mss_unaligned_v6, "scrub max-mss 1300: an IPv6 SYN with MSS "
-    "1400 at an odd offset is forwarded with 1300 and a correct checksum "
-    "(expected to fail on Linux)", .require_progs = "nft");
-PK_TC_BODY(max_mss_unaligned_v6, t)
+PK_TC_CONF(max_mss_clamps_unaligned_option_v6, "scrub max-mss 1300: an "
+    "IPv6 SYN with MSS 1400 at an odd offset is forwarded with 1300 and a "
+    "correct checksum (expected to fail on Linux)", .require_progs = "nft");
+PK_TC_BODY(max_mss_clamps_unaligned_option_v6, t)
 {
 
 	check_max_mss(t, 1, 1);
 }
 
-PK_TC_CONF(no_scrub_v4, "'no scrub' to a destination before a set-tos "
-    "rule: the TOS of an echo request to it stays 0",
+PK_TC_CONF(no_scrub_exempts_destination_v4, "'no scrub' to a destination "
+    "before a set-tos rule: the TOS of an echo request to it stays 0",
     .require_progs = "nft");
-PK_TC_BODY(no_scrub_v4, t)
+PK_TC_BODY(no_scrub_exempts_destination_v4, t)
 {
 
 	check_set_tos(t, 0, &rs_no_scrub, 0);
 }
 
-PK_TC_CONF(no_scrub_v6, "'no scrub' to a destination before a set-tos "
-    "rule: the traffic class of a SYN to it stays 0",
+PK_TC_CONF(no_scrub_exempts_destination_v6, "'no scrub' to a destination "
+    "before a set-tos rule: the traffic class of a SYN to it stays 0",
     .require_progs = "nft");
-PK_TC_BODY(no_scrub_v6, t)
+PK_TC_BODY(no_scrub_exempts_destination_v6, t)
 {
 
 	check_set_tos(t, 1, &rs_no_scrub, 0);
@@ -275,15 +276,15 @@ PK_TC_BODY(no_scrub_v6, t)
 ATF_TP_ADD_TCS(tp)
 {
 
-	ATF_TP_ADD_TC(tp, set_tos_v4);
-	ATF_TP_ADD_TC(tp, set_tos_v6);
-	ATF_TP_ADD_TC(tp, min_ttl_v4);
-	ATF_TP_ADD_TC(tp, min_ttl_v6);
-	ATF_TP_ADD_TC(tp, max_mss_aligned_v4);
-	ATF_TP_ADD_TC(tp, max_mss_unaligned_v4);
-	ATF_TP_ADD_TC(tp, max_mss_aligned_v6);
-	ATF_TP_ADD_TC(tp, max_mss_unaligned_v6);
-	ATF_TP_ADD_TC(tp, no_scrub_v4);
-	ATF_TP_ADD_TC(tp, no_scrub_v6);
+	ATF_TP_ADD_TC(tp, set_tos_rewrites_tos_v4);
+	ATF_TP_ADD_TC(tp, set_tos_rewrites_traffic_class_v6);
+	ATF_TP_ADD_TC(tp, min_ttl_raises_low_ttl_v4);
+	ATF_TP_ADD_TC(tp, min_ttl_raises_low_hop_limit_v6);
+	ATF_TP_ADD_TC(tp, max_mss_clamps_aligned_option_v4);
+	ATF_TP_ADD_TC(tp, max_mss_clamps_unaligned_option_v4);
+	ATF_TP_ADD_TC(tp, max_mss_clamps_aligned_option_v6);
+	ATF_TP_ADD_TC(tp, max_mss_clamps_unaligned_option_v6);
+	ATF_TP_ADD_TC(tp, no_scrub_exempts_destination_v4);
+	ATF_TP_ADD_TC(tp, no_scrub_exempts_destination_v6);
 	return (atf_no_error());
 }

@@ -33,10 +33,10 @@ static const struct pk_ruleset block_va6 = {
 	    "block in tos va\n",
 };
 
-PK_TC_CONF(block_in_tos_va_v4, "an echo request with TOS 0xb0 is dropped "
-    "by 'block in tos va', a plain one is answered",
+PK_TC_CONF(tos_va_blocked_plain_passes_v4, "an echo request with TOS "
+    "0xb0 is dropped by 'block in tos va', a plain one is answered",
     .require_progs = "nft");
-PK_TC_BODY(block_in_tos_va_v4, t)
+PK_TC_BODY(tos_va_blocked_plain_passes_v4, t)
 {
 	struct pk_sniffer *s;
 	struct pk_topo topo;
@@ -53,10 +53,10 @@ PK_TC_BODY(block_in_tos_va_v4, t)
 	    "icmp[6:2] == 2 and src host 192.0.2.2", 2000);
 }
 
-PK_TC_CONF(block_in_tos_va_v6, "an ICMPv6 echo request with traffic "
-    "class 0xb0 is dropped by 'block in tos va', a plain one is answered",
-    .require_progs = "nft");
-PK_TC_BODY(block_in_tos_va_v6, t)
+PK_TC_CONF(tos_va_blocked_plain_passes_v6, "an ICMPv6 echo request "
+    "with traffic class 0xb0 is dropped by 'block in tos va', a plain one "
+    "is answered", .require_progs = "nft");
+PK_TC_BODY(tos_va_blocked_plain_passes_v6, t)
 {
 	struct pk_sniffer *s;
 	struct pk_topo topo;
@@ -76,7 +76,7 @@ PK_TC_BODY(block_in_tos_va_v6, t)
 ATF_TP_ADD_TCS(tp)
 {
 
-	ATF_TP_ADD_TC(tp, block_in_tos_va_v4);
-	ATF_TP_ADD_TC(tp, block_in_tos_va_v6);
+	ATF_TP_ADD_TC(tp, tos_va_blocked_plain_passes_v4);
+	ATF_TP_ADD_TC(tp, tos_va_blocked_plain_passes_v6);
 	return (atf_no_error());
 }
