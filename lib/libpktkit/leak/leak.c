@@ -327,3 +327,51 @@ pk_leak_free(struct pk_leak *l)
 	pk_counts_free(&l->counts_before);
 	free(l);
 }
+
+static void
+sock_line(const struct pk_os_sock *s, char *buf, size_t size)
+{
+
+	snprintf(buf, size, "%s socket %s -> %s (%s, send-q %u, recv-q %u)",
+	    s->proto, s->local, s->remote, s->state, s->sendq, s->recvq);
+}
+
+int
+pk_leak_reap_here(struct pk_report *rep, struct pk_err *err)
+{
+	char ident[PK_OS_IDENTSIZ], line[256];
+	struct pk_os_vnet *ov;
+	struct pk_os_sock *s;
+	struct pk_err e;
+	size_t n, i;
+	int reaped;
+
+	if (pk_os_vnet_prepare(NULL, PK_OS_VNET_CURRENT, &ov, ident,
+	    err) != 0)
+		return (pk_err_prefix(err, "orphans of the case host"));
+	if (pk_os_sock_dump(ov, &s, &n, err) != 0) {
+		pk_os_vnet_free(ov);
+		return (pk_err_prefix(err, "orphans of the case host"));
+	}
+	reaped = 0;
+	for (i = 0; i < n; i++) {
+		if (!s[i].orphan)
+			continue;
+		sock_line(&s[i], line, sizeof(line));
+		if (pk_os_sock_destroy(ov, &s[i], &e) != 0) {
+			(void)pk_report_add(rep, "leak: the case host: "
+			    "orphaned %s that no process owns: %s", line,
+			    e.msg);
+			continue;
+		}
+		(void)pk_report_add(rep, "reaped: the case host: destroyed "
+		    "orphaned %s", line);
+		reaped++;
+	}
+	/* Packets queued on unresolved neighbours pin sockets too. */
+	if (reaped > 0)
+		(void)pk_os_neigh_flush(ov, NULL);
+	free(s);
+	pk_os_vnet_free(ov);
+	return (reaped);
+}

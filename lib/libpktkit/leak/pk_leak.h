@@ -158,4 +158,15 @@ int	pk_leak_check(struct pk_leak *l, struct pk_report *rep,
 
 void	pk_leak_free(struct pk_leak *l);
 
+/*
+ * Destroy every orphaned TCP socket (no process holds it, it is not in
+ * TIME-WAIT) of the stack the caller is in: on a case host after its
+ * vnets are gone, such a socket would keep the host alive for minutes
+ * after the case's last process exits, out of anyone's reach.  Each one
+ * is appended to rep as "reaped: the case host: destroyed orphaned ..."
+ * (as pk_sandbox_close() reports those of vnets), or as a "leak: " line
+ * if it could not be destroyed.  Returns the number destroyed, or -1.
+ */
+int	pk_leak_reap_here(struct pk_report *rep, struct pk_err *err);
+
 #endif /* !PK_LEAK_H */
