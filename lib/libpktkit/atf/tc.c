@@ -25,6 +25,7 @@
 #include "pk_atf.h"
 #include "pk_atf_impl.h"
 #include "../leak/pk_leak.h"
+#include "../sandbox/pk_sandbox_impl.h"
 
 #define	PK_TC_TIMEOUT_DEFAULT	60
 #define	PK_TC_SETTLE_MAX	3600000		/* ms: an hour is a typo */
@@ -199,6 +200,24 @@ pk_tc_begin(struct pk_tc *t, const struct pk_tc_setup *s, struct pk_err *err)
 	return (pk_leak_baseline_host(t->leak, err));
 }
 
+/*
+ * The canaries of the case's vnets live in its host; one still there
+ * after teardown is the sign of a vnet still alive, which teardown names
+ * with its holders: not a leak of its own.
+ */
+static void
+tc_own_canaries(struct pk_tc *t, struct pk_sandbox *sb,
+    struct pk_report *rep)
+{
+	struct pk_vnet *v;
+	struct pk_err err;
+
+	TAILQ_FOREACH(v, &sb->vnets, link)
+		if (!v->is_host && v->canary[0] != '\0' &&
+		    pk_leak_host_own(t->leak, v->canary, &err) != 0)
+			pk_report_add(rep, LEAK_TAG "%s", err.msg);
+}
+
 void
 pk_tc_end(struct pk_tc *t, struct pk_report *rep, const char **skipped)
 {
@@ -210,6 +229,8 @@ pk_tc_end(struct pk_tc *t, struct pk_report *rep, const char **skipped)
 	pk_tc_free_owned(t);
 	if ((sb = t->sb) != NULL) {
 		t->sb = NULL;
+		if (t->leak != NULL)
+			tc_own_canaries(t, sb, rep);
 		n = rep->n;
 		if (pk_sandbox_close(sb, rep, &err) != 0 && rep->n == n)
 			pk_report_add(rep, LEAK_TAG "teardown failed: %s",

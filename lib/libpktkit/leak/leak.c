@@ -16,6 +16,8 @@ struct pk_leak {
 	struct pk_iflist	 host_before;
 	struct pk_counts	 counts_before;
 	int			 have_host;
+	char			(*own)[PK_IFNAME_MAX];	/* see _host_own() */
+	size_t			 nown;
 };
 
 /*
@@ -243,8 +245,6 @@ pk_leak_begin(struct pk_leak **lp, const struct pk_leak_conf *conf,
 	if (conf->machine_file != NULL && pk_iflist_save(&l->machine_before,
 	    conf->machine_file, err) != 0)
 		goto fail;
-	if (conf->exclusive && pk_counts_read(&l->counts_before, err) != 0)
-		goto fail;
 	*lp = l;
 	return (0);
 fail:
@@ -253,15 +253,106 @@ fail:
 	return (-1);
 }
 
+static int
+counts_equal(const struct pk_counts *a, const struct pk_counts *b)
+{
+	size_t i;
+
+	if (a->n != b->n)
+		return (0);
+	for (i = 0; i < a->n; i++)
+		if (strcmp(a->v[i].name, b->v[i].name) != 0 ||
+		    a->v[i].value != b->v[i].value)
+			return (0);
+	return (1);
+}
+
+/*
+ * Read the counts once the kernel has finished every teardown so far.
+ * The quiesce function's own throw-away stack is dismantled after its
+ * interfaces are gone (which is what it waits for), so its per-stack
+ * objects may or may not be freed when we read: a reading counts only
+ * once a second one, after another quiesce, agrees with it.  A machine
+ * that never settles (something else making and dropping stacks) gets
+ * the last reading.
+ */
+#define	COUNTS_TRIES	4
+
+static int
+leak_counts_quiet(struct pk_leak *l, struct pk_counts *c, struct pk_err *err)
+{
+	struct pk_counts prev, cur;
+	int i;
+
+	if (l->conf.quiesce == NULL)
+		return (pk_counts_read(c, err));
+	memset(&prev, 0, sizeof(prev));
+	for (i = 0; i < COUNTS_TRIES; i++) {
+		if (l->conf.quiesce(l->conf.quiesce_arg, err) != 0) {
+			pk_counts_free(&prev);
+			return (pk_err_prefix(err, "waiting for the kernel to "
+			    "finish earlier teardowns"));
+		}
+		if (pk_counts_read(&cur, err) != 0) {
+			pk_counts_free(&prev);
+			return (-1);
+		}
+		if (i > 0 && counts_equal(&prev, &cur)) {
+			pk_counts_free(&prev);
+			*c = cur;
+			return (0);
+		}
+		pk_counts_free(&prev);
+		prev = cur;
+	}
+	*c = prev;
+	return (0);
+}
+
 int
 pk_leak_baseline_host(struct pk_leak *l, struct pk_err *err)
 {
 
 	pk_iflist_free(&l->host_before);
+	pk_counts_free(&l->counts_before);
 	if (pk_iflist_current(&l->host_before, err) != 0)
 		return (pk_err_prefix(err, "leak snapshot of the case host"));
 	l->have_host = 1;
+	if (l->conf.exclusive &&
+	    leak_counts_quiet(l, &l->counts_before, err) != 0)
+		return (pk_err_prefix(err, "leak snapshot of the counts"));
 	return (0);
+}
+
+int
+pk_leak_host_own(struct pk_leak *l, const char *name, struct pk_err *err)
+{
+	char (*nv)[PK_IFNAME_MAX];
+
+	nv = realloc(l->own, (l->nown + 1) * sizeof(*nv));
+	if (nv == NULL)
+		return (pk_err_sys(err, ENOMEM, "leak checker"));
+	l->own = nv;
+	snprintf(l->own[l->nown++], PK_IFNAME_MAX, "%s", name);
+	return (0);
+}
+
+/*
+ * Drop the sandbox's own interfaces from a list of the case host.
+ */
+static void
+iflist_drop_own(const struct pk_leak *l, struct pk_iflist *now)
+{
+	size_t i, j, k;
+
+	for (i = k = 0; i < now->n; i++) {
+		for (j = 0; j < l->nown; j++)
+			if (strcmp(now->v[i].name, l->own[j]) == 0)
+				break;
+		if (j == l->nown)
+			now->v[k++] = now->v[i];
+	}
+	now->n = k;
 }
 
 static int
@@ -271,11 +362,7 @@ leak_check_counts(struct pk_leak *l, struct pk_report *rep,
 	struct pk_counts after;
 	size_t n;
 
-	if (l->conf.quiesce != NULL &&
-	    l->conf.quiesce(l->conf.quiesce_arg, err) != 0)
-		return (pk_err_prefix(err, "waiting for the kernel to finish "
-		    "earlier teardowns"));
-	if (pk_counts_read(&after, err) != 0)
+	if (leak_counts_quiet(l, &after, err) != 0)
 		return (-1);
 	n = pk_counts_diff(&l->counts_before, &after, rep);
 	pk_counts_free(&after);
@@ -296,6 +383,7 @@ pk_leak_check(struct pk_leak *l, struct pk_report *rep, const char **skipped,
 		if (pk_iflist_current(&now, err) != 0)
 			return (pk_err_prefix(err, "leak check of the case "
 			    "host"));
+		iflist_drop_own(l, &now);
 		n += (int)pk_iflist_diff(&l->host_before, &now,
 		    "the case host", rep);
 		pk_iflist_free(&now);
@@ -325,6 +413,7 @@ pk_leak_free(struct pk_leak *l)
 	pk_iflist_free(&l->machine_before);
 	pk_iflist_free(&l->host_before);
 	pk_counts_free(&l->counts_before);
+	free(l->own);
 	free(l);
 }
 

@@ -108,9 +108,16 @@ size_t	pk_counts_diff(const struct pk_counts *before,
  *	pk_leak_begin()		in the machine's stack, before anything
  *	(move into the private host: pk_sandbox_open())
  *	pk_leak_baseline_host()	in the case host, before any vnet exists
- *	(the body; then pk_sandbox_close())
+ *	(the body; pk_leak_host_own() for the sandbox's own interfaces;
+ *	 then pk_sandbox_close())
  *	pk_leak_check()		after teardown
  *	pk_leak_free()
+ *
+ * Kernel object counts are read in the case host on both sides, so that
+ * both readings include the objects every network stack has of its own
+ * (on Linux, each namespace holds a few raw IPv6 sockets), and each
+ * reading follows the quiesce function, so that neither includes a stack
+ * still being dismantled (the previous case's, the case's own vnets).
  */
 struct pk_leak;
 
@@ -125,27 +132,37 @@ struct pk_leak_conf {
 	 */
 	const char	*machine_file;
 	/*
-	 * Called before counts are read after a case (exclusive mode only;
-	 * may be NULL): it must return once the kernel has finished every
-	 * teardown started before, for example by destroying a throw-away
-	 * vnet synchronously, since vnet teardowns complete in order.
+	 * Called before counts are read, before and after a case
+	 * (exclusive mode only; may be NULL): it must return once the
+	 * kernel has finished every teardown started before, for example
+	 * by destroying a throw-away vnet synchronously, since vnet
+	 * teardowns complete in order.
 	 */
 	int		(*quiesce)(void *arg, struct pk_err *err);
 	void		*quiesce_arg;
 };
 
 /*
- * Snapshot the machine's interfaces and, in exclusive mode, the kernel
- * object counts.  Keeps a way to look at the machine's stack again from
- * inside the private host.
+ * Snapshot the machine's interfaces.  Keeps a way to look at the
+ * machine's stack again from inside the private host.
  */
 int	pk_leak_begin(struct pk_leak **lp, const struct pk_leak_conf *conf,
 	    struct pk_err *err);
 
 /*
- * Snapshot the case host's interfaces: the stack the caller is now in.
+ * Snapshot the case host's interfaces (the stack the caller is now in)
+ * and, in exclusive mode, the kernel object counts.
  */
 int	pk_leak_baseline_host(struct pk_leak *l, struct pk_err *err);
+
+/*
+ * Name an interface of the case host that the sandbox made for itself
+ * and that goes with one of its vnets (a vnet's canary, on Linux).  It is
+ * left out of the case host's comparison: it outlives teardown only with
+ * its vnet, which teardown reports already, with what holds it.
+ */
+int	pk_leak_host_own(struct pk_leak *l, const char *name,
+	    struct pk_err *err);
 
 /*
  * Compare everything with the snapshots and append each finding to rep.
