@@ -69,6 +69,7 @@ struct hrun {
 	size_t	 nenv;
 	pid_t	 pid;			/* of the body: its session too */
 	int	 pidfd;
+	pid_t	 ready_pid;		/* the pid on the helper's ready line */
 	int	 go;			/* write end: lets the body start */
 	int	 ready;			/* the FIFO, read end */
 	int	 status;		/* the body's wait status */
@@ -329,8 +330,14 @@ hrun_wait_ready(struct hrun *r)
 			continue;
 		ATF_REQUIRE_MSG(rc > 0, "helper %s:%s not ready after %d ms",
 		    r->prog, r->tcname, HRUN_DEADLINE);
-		if (pfd[0].revents & POLLIN)
-			return (read(r->ready, buf, sizeof(buf)) > 0);
+		if (pfd[0].revents & POLLIN) {
+			memset(buf, 0, sizeof(buf));
+			if (read(r->ready, buf, sizeof(buf) - 1) <= 0 ||
+			    sscanf(buf, "ready %d", &rc) != 1)
+				atf_tc_fail("bad ready line '%s'", buf);
+			r->ready_pid = (pid_t)rc;
+			return (1);
+		}
 		if (pfd[1].revents & POLLIN)
 			return (0);
 	}
