@@ -5,6 +5,7 @@
 #define PK_ATF_IMPL_H
 
 #include <limits.h>
+#include <stdint.h>
 
 #include "pk_atf.h"
 #include "../leak/pk_leak.h"
@@ -26,6 +27,9 @@ struct pk_tc {
 	/* Memory handed to the test (epair pairs), freed at the end. */
 	void			**owned;
 	size_t			 nowned;
+	/* What pk_tc_end() took, for the case benchmark. */
+	int64_t			 teardown_us;	/* sandbox close, reaping */
+	int64_t			 check_us;	/* the leak check */
 };
 
 /*

@@ -223,10 +223,12 @@ pk_tc_end(struct pk_tc *t, struct pk_report *rep, const char **skipped)
 {
 	struct pk_sandbox *sb;
 	struct pk_err err;
+	int64_t t0, t1;
 	size_t n;
 
 	*skipped = NULL;
 	pk_tc_free_owned(t);
+	t0 = pk_now_us();
 	if ((sb = t->sb) != NULL) {
 		t->sb = NULL;
 		if (t->leak != NULL)
@@ -238,11 +240,14 @@ pk_tc_end(struct pk_tc *t, struct pk_report *rep, const char **skipped)
 		if (pk_leak_reap_here(rep, &err) < 0)
 			pk_report_add(rep, LEAK_TAG "%s", err.msg);
 	}
+	t1 = pk_now_us();
 	if (t->leak != NULL &&
 	    pk_leak_check(t->leak, rep, skipped, &err) < 0)
 		pk_report_add(rep, LEAK_TAG "leak check failed: %s", err.msg);
 	pk_leak_free(t->leak);
 	t->leak = NULL;
+	t->teardown_us = t1 - t0;
+	t->check_us = pk_now_us() - t1;
 }
 
 static int

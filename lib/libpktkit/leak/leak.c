@@ -203,26 +203,59 @@ pk_counts_free(struct pk_counts *c)
 	c->n = 0;
 }
 
+static const struct pk_count *
+counts_find(const struct pk_counts *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->v[i].name, name) == 0)
+			return (&c->v[i]);
+	return (NULL);
+}
+
+static const struct pk_count *
+counts_stacks(const struct pk_counts *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->v[i].kind == PK_COUNT_STACKS)
+			return (&c->v[i]);
+	return (NULL);
+}
+
 size_t
 pk_counts_diff(const struct pk_counts *before, const struct pk_counts *after,
     struct pk_report *rep)
 {
-	size_t i, j, n;
+	const struct pk_count *b, *a, *sb, *sa;
+	size_t i, n;
 
 	n = 0;
+	sb = counts_stacks(before);
+	sa = counts_stacks(after);
 	for (i = 0; i < before->n; i++) {
-		for (j = 0; j < after->n; j++)
-			if (strcmp(before->v[i].name, after->v[j].name) == 0)
-				break;
-		if (j == after->n) {
+		b = &before->v[i];
+		if ((a = counts_find(after, b->name)) == NULL) {
 			pk_report_add(rep, "leak: count %s could not be read "
-			    "after the case", before->v[i].name);
+			    "after the case", b->name);
 			n++;
-		} else if (before->v[i].value != after->v[j].value) {
+		} else if (b->kind == PK_COUNT_STACKS ||
+		    b->value == a->value) {
+			continue;
+		} else if (b->kind == PK_COUNT_PER_STACK && sb != NULL &&
+		    (sa == NULL || sa->value != sb->value)) {
+			pk_report_add(rep, "note: %s not compared (%lld before "
+			    "the case, %lld after): network stacks were made "
+			    "or dropped meanwhile (%s %lld before, %lld after), "
+			    "and each holds some of these", b->name, b->value,
+			    a->value, sb->name, sb->value,
+			    sa != NULL ? sa->value : -1);
+		} else {
 			pk_report_add(rep, "leak: %s was %lld before the case, "
-			    "%lld after (%+lld)", before->v[i].name,
-			    before->v[i].value, after->v[j].value,
-			    after->v[j].value - before->v[i].value);
+			    "%lld after (%+lld)", b->name, b->value, a->value,
+			    a->value - b->value);
 			n++;
 		}
 	}

@@ -75,9 +75,26 @@ int	pk_iflist_load(struct pk_iflist *l, const char *path,
  */
 #define	PK_COUNT_NAME_MAX	48
 
+/*
+ * What a count counts.  Some kernel objects exist once per network stack
+ * (on Linux, every namespace holds a few raw IPv6 sockets of its own), so
+ * their count moves whenever anything on the machine makes or drops a
+ * stack: they are compared only while the number of stacks, itself one
+ * of the counts where the OS offers it, is the same before and after.
+ */
+enum pk_count_kind {
+	PK_COUNT_OBJECTS,	/* compared */
+	PK_COUNT_PER_STACK,	/* compared while the stacks are the same */
+	PK_COUNT_STACKS		/* the number of network stacks: context
+				   only (a stack that outlives its case is
+				   reported by teardown, with its holders) */
+};
+
 struct pk_count {
-	char		name[PK_COUNT_NAME_MAX];  /* "slab TCP", "sockstat TCP alloc" */
-	long long	value;
+	/* "slab TCP", "sockstat TCP alloc" */
+	char			name[PK_COUNT_NAME_MAX];
+	long long		value;
+	enum pk_count_kind	kind;
 };
 
 struct pk_counts {
@@ -97,7 +114,9 @@ void	pk_counts_free(struct pk_counts *c);
 
 /*
  * Each count that differs between before and after becomes a finding
- * with both values.  Returns the number of findings.
+ * with both values, but for a per-stack count when the number of stacks
+ * changed meanwhile: that becomes a "note: " line saying why it was not
+ * compared.  Returns the number of findings.
  */
 size_t	pk_counts_diff(const struct pk_counts *before,
 	    const struct pk_counts *after, struct pk_report *rep);

@@ -78,8 +78,8 @@ make_lookalikes(struct pk_tc *t, pid_t p, struct lookalikes *lk)
 	    (int)p);
 	snprintf(lookalike_pins[1], sizeof(lookalike_pins[1]), "pk%ds7",
 	    (int)p);
-	snprintf(lookalike_pins[2], sizeof(lookalike_pins[2]), "pk%ds1.quiesce2",
-	    (int)p);
+	snprintf(lookalike_pins[2], sizeof(lookalike_pins[2]),
+	    "pk%ds1.quiesce2", (int)p);
 	for (i = 0; i < NPINS; i++) {
 		pk_run_ok(t, NULL, "ip netns add %s", lookalike_pins[i]);
 		ATF_REQUIRE((lk->ino[i] = pin_ino(lookalike_pins[i])) != 0);
