@@ -248,9 +248,9 @@ pk_counts_diff(const struct pk_counts *before, const struct pk_counts *after,
 		    (sa == NULL || sa->value != sb->value)) {
 			pk_report_add(rep, "note: %s not compared (%lld before "
 			    "the case, %lld after): network stacks were made "
-			    "or dropped meanwhile (%s %lld before, %lld after), "
-			    "and each holds some of these", b->name, b->value,
-			    a->value, sb->name, sb->value,
+			    "or dropped meanwhile (%s %lld before, %lld "
+			    "after), and each holds some of these", b->name,
+			    b->value, a->value, sb->name, sb->value,
 			    sa != NULL ? sa->value : -1);
 		} else {
 			pk_report_add(rep, "leak: %s was %lld before the case, "

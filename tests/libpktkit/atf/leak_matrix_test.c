@@ -289,7 +289,7 @@ PK_TC_BODY(matrix_socket_count_in_exclusive_mode, t)
 	check_count_line(r.result, "slab TCP");
 	check_count_line(r.result, "sockstat TCP alloc");
 	HAS(r.err, "pktkit: leak: slab TCP was ");
-	LACKS(r.out, "not compared");
+	LACKS(r.out, "kernel object counts not compared");
 	matrix_clean(&r, &before);
 }
 
