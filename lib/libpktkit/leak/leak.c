@@ -301,25 +301,31 @@ counts_equal(const struct pk_counts *a, const struct pk_counts *b)
 }
 
 /*
- * Read the counts once the kernel has finished every teardown so far.
- * The quiesce function's own throw-away stack is dismantled after its
- * interfaces are gone (which is what it waits for), so its per-stack
- * objects may or may not be freed when we read: a reading counts only
- * once a second one, after another quiesce, agrees with it.  A machine
- * that never settles (something else making and dropping stacks) gets
- * the last reading.
+ * Read the counts once the kernel has finished every teardown so far:
+ * each reading follows a quiesce.  That is not always enough.  The
+ * quiesce's own throw-away stack is dismantled after its interfaces are
+ * gone (which is what it waits for), so its per-stack objects may or may
+ * not be freed yet; and a stack whose last reference goes while the
+ * quiesce runs (the previous case's host, released by socket frees an
+ * RCU grace period after its process exited) is dismantled after it.  So
+ * a reading counts once a second one, after another quiesce, agrees with
+ * it; after the case, a first reading equal to the one before the case
+ * (want) needs no second.  A machine that never settles (something else
+ * making and dropping stacks) gets the last reading.
  */
 #define	COUNTS_TRIES	4
 
 static int
-leak_counts_quiet(struct pk_leak *l, struct pk_counts *c, struct pk_err *err)
+leak_counts_quiet(struct pk_leak *l, const struct pk_counts *want,
+    struct pk_counts *c, struct pk_err *err)
 {
 	struct pk_counts prev, cur;
-	int i;
+	int i, have;
 
 	if (l->conf.quiesce == NULL)
 		return (pk_counts_read(c, err));
 	memset(&prev, 0, sizeof(prev));
+	have = 0;
 	for (i = 0; i < COUNTS_TRIES; i++) {
 		if (l->conf.quiesce(l->conf.quiesce_arg, err) != 0) {
 			pk_counts_free(&prev);
@@ -330,13 +336,15 @@ leak_counts_quiet(struct pk_leak *l, struct pk_counts *c, struct pk_err *err)
 			pk_counts_free(&prev);
 			return (-1);
 		}
-		if (i > 0 && counts_equal(&prev, &cur)) {
+		if ((have && counts_equal(&prev, &cur)) ||
+		    (want != NULL && counts_equal(want, &cur))) {
 			pk_counts_free(&prev);
 			*c = cur;
 			return (0);
 		}
 		pk_counts_free(&prev);
 		prev = cur;
+		have = 1;
 	}
 	*c = prev;
 	return (0);
@@ -352,7 +360,7 @@ pk_leak_baseline_host(struct pk_leak *l, struct pk_err *err)
 		return (pk_err_prefix(err, "leak snapshot of the case host"));
 	l->have_host = 1;
 	if (l->conf.exclusive &&
-	    leak_counts_quiet(l, &l->counts_before, err) != 0)
+	    leak_counts_quiet(l, NULL, &l->counts_before, err) != 0)
 		return (pk_err_prefix(err, "leak snapshot of the counts"));
 	return (0);
 }
@@ -395,7 +403,7 @@ leak_check_counts(struct pk_leak *l, struct pk_report *rep,
 	struct pk_counts after;
 	size_t n;
 
-	if (leak_counts_quiet(l, &after, err) != 0)
+	if (leak_counts_quiet(l, &l->counts_before, &after, err) != 0)
 		return (-1);
 	n = pk_counts_diff(&l->counts_before, &after, rep);
 	pk_counts_free(&after);
