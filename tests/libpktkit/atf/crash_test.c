@@ -63,11 +63,7 @@ crash(struct pk_tc *t, const char *tcname, enum crash_how how)
 	hrun_start(&r);
 	hstate_take(&before, r.pid, r.dir);
 	hrun_go(&r);
-	if (!hrun_wait_ready(&r)) {
-		hrun_wait(&r);
-		atf_tc_fail("%s died before its topology was built: %s",
-		    tcname, r.err);
-	}
+	hrun_require_ready(&r);
 	if (how == KILLED)
 		hrun_kill(&r, SIGKILL);
 	hrun_wait(&r);

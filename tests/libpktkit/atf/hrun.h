@@ -343,6 +343,20 @@ hrun_wait_ready(struct hrun *r)
 	}
 }
 
+static void	hrun_wait(struct hrun *);
+
+/* The helper must get ready; if it ends first, say how. */
+static HRUN_UNUSED void
+hrun_require_ready(struct hrun *r)
+{
+
+	if (hrun_wait_ready(r))
+		return;
+	hrun_wait(r);
+	atf_tc_fail("%s ended before it was ready: %s%s", r->tcname,
+	    r->result, r->err);
+}
+
 /* Kill the body's process group, as kyua does when time is up. */
 static HRUN_UNUSED void
 hrun_kill(struct hrun *r, int sig)
@@ -395,7 +409,7 @@ hrun_reap(pid_t pid, int pidfd, const char *what)
 	return (status);
 }
 
-static HRUN_UNUSED void
+static void
 hrun_wait(struct hrun *r)
 {
 

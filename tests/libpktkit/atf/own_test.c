@@ -151,7 +151,7 @@ PK_TC_BODY(cleanup_after_a_crash_leaves_lookalikes_alone, t)
 	make_lookalikes(t, r.pid, &lk);
 	hstate_take(&before, r.pid, r.dir);
 	hrun_go(&r);
-	ATF_REQUIRE_MSG(hrun_wait_ready(&r), "helper not ready");
+	hrun_require_ready(&r);
 	hrun_kill(&r, SIGKILL);
 	hrun_wait(&r);
 	hrun_cleanup(&r);
@@ -180,7 +180,7 @@ PK_TC_BODY(cleanup_leaves_a_replaced_pin_alone, t)
 	hrun_start(&r);
 	hstate_take(&before, r.pid, r.dir);
 	hrun_go(&r);
-	ATF_REQUIRE_MSG(hrun_wait_ready(&r), "helper not ready");
+	hrun_require_ready(&r);
 	hrun_kill(&r, SIGKILL);
 	hrun_wait(&r);
 	/*
@@ -210,6 +210,37 @@ PK_TC_BODY(cleanup_leaves_a_replaced_pin_alone, t)
 	hrun_free(&r);
 }
 
+PK_TC_CONF(a_stale_pin_by_the_case_name_is_left_alone, "a pin left by "
+    "another process that had the case's pid (pk<pid>) is left alone: "
+    "the case takes the next name and passes", .require_progs = "nft");
+PK_TC_BODY(a_stale_pin_by_the_case_name_is_left_alone, t)
+{
+	char want[64];
+	struct hrun r;
+	ino_t ino;
+
+	hrun_init(&r, t, HELPER, "clean_everything");
+	hrun_start(&r);
+	ATF_REQUIRE(atexit(remove_pins) == 0);
+	snprintf(lookalike_pins[0], sizeof(lookalike_pins[0]), "pk%d",
+	    (int)r.pid);
+	pk_run_ok(t, NULL, "ip netns add %s", lookalike_pins[0]);
+	ATF_REQUIRE((ino = pin_ino(lookalike_pins[0])) != 0);
+	hrun_go(&r);
+	hrun_require_ready(&r);
+	/* While it runs, its host is pinned under the next name. */
+	snprintf(want, sizeof(want), "pk%ds1", (int)r.pid);
+	ATF_CHECK_MSG(pin_ino(want) != 0, "no pin %s", want);
+	hrun_wait(&r);
+	hrun_cleanup(&r);
+	hrun_passed(&r);
+	hrun_cleanup_ok(&r);
+	ATF_CHECK_EQ(pin_ino(lookalike_pins[0]), ino);
+	ATF_CHECK_EQ(pin_ino(want), 0);
+	remove_pins();
+	hrun_free(&r);
+}
+
 PK_TC(framework_epairs_skip_a_foreign_epair0a, "an epair0a the body made "
     "by hand in its host is skipped by the framework's epairs and left "
     "alone when they are destroyed");
@@ -230,6 +261,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, teardown_leaves_lookalikes_alone);
 	ATF_TP_ADD_TC(tp, cleanup_after_a_crash_leaves_lookalikes_alone);
 	ATF_TP_ADD_TC(tp, cleanup_leaves_a_replaced_pin_alone);
+	ATF_TP_ADD_TC(tp, a_stale_pin_by_the_case_name_is_left_alone);
 	ATF_TP_ADD_TC(tp, framework_epairs_skip_a_foreign_epair0a);
 	return (atf_no_error());
 }
