@@ -39,9 +39,13 @@ $(ATF_TESTS_C) $(TEST_HELPERS): $(LIBPKTKIT) $(TOP)/share/mk/pktkit.test.mk
 	sed -e '1s,^#!.*,#! /usr/bin/env atf-sh,' $< > $@.tmp && \
 	    chmod 755 $@.tmp && mv $@.tmp $@
 
-Kyuafile: Makefile $(TOP)/share/mk/kyuafile.sh
+# Regenerated on every build (it is cheap), since SUBDIR may come from
+# the directories present rather than from this Makefile.
+Kyuafile: pktkit-force
 	sh $(TOP)/share/mk/kyuafile.sh "$(TEST_PROGS)" "$(EXCLUSIVE_TESTS)" \
 	    "$(SUBDIR)" > $@.tmp && mv $@.tmp $@
+
+pktkit-force:
 
 install: all install-subdir
 	$(INSTALL) -d $(DESTDIR)$(TESTSBASE)/$(TESTSDIR)
@@ -63,4 +67,4 @@ all-subdir install-subdir clean-subdir:
 # Test sources carry no man pages.
 lint-man:
 
-.PHONY: all install clean lint-man all-subdir install-subdir clean-subdir
+.PHONY: all install clean lint-man pktkit-force all-subdir install-subdir clean-subdir

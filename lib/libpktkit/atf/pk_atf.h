@@ -258,6 +258,15 @@ void	pk_tc_forwarding(struct pk_tc *t, const char *file, int line,
 	    struct pk_vnet *v);
 
 /*
+ * A protocol statistic of v (see pk_vnet_stat()), e.g.
+ * pk_stat(t, router, "Ip.ReasmFails").
+ */
+#define	pk_stat(t, v, name)						\
+	pk_tc_stat((t), __FILE__, __LINE__, (v), (name))
+uint64_t pk_tc_stat(struct pk_tc *t, const char *file, int line,
+	    struct pk_vnet *v, const char *name);
+
+/*
  * Load a firewall ruleset into v (see struct pk_ruleset).
  */
 #define	pk_fw(t, v, rs)							\
@@ -303,5 +312,153 @@ struct pk_proc	*pk_tc_spawn(struct pk_tc *t, const char *file, int line,
 	pk_tc_call((t), __FILE__, __LINE__, (v), (fn), (arg))
 void	pk_tc_call(struct pk_tc *t, const char *file, int line,
 	    struct pk_vnet *v, int (*fn)(void *), void *arg);
+
+/*
+ * Wire: send, sniff and expect (see pk_wire.h).  A case has one wire
+ * context, opened on first use and closed with the case; every
+ * returned packet and sniffer belongs to the case.
+ *
+ * A failed expectation fails the case with one line: the expectation,
+ * then "N packets seen, pcaps in DIR".  Before that it prints to stderr
+ * every sniffer of the case with each packet it saw (one dissected line
+ * each), and saves each sniffer's log as a pcap file in DIR: the atf
+ * config variable pktkit_evidence_dir (kyua: -v
+ * test_suites.pktkit.pktkit_evidence_dir=/path), else the environment
+ * variable PKTKIT_EVIDENCE_DIR, else the case's work directory.  File
+ * names start with the case's name.
+ *
+ * Deadlines (ms) are nominal and scaled by PKTKIT_DEADLINE_SCALE.
+ */
+#include "../wire/pk_wire.h"
+
+/* The case's wire context, for core calls the layer does not wrap. */
+#define	pk_wire(t)							\
+	pk_tc_wire((t), __FILE__, __LINE__)
+struct pk_wire	*pk_tc_wire(struct pk_tc *t, const char *file, int line);
+
+/*
+ * A sniffer on ifp, live when this returns: pk_sniff() in both
+ * directions, pk_sniff_with() with struct pk_sniff_conf members:
+ *
+ *	s = pk_sniff_with(t, ep->b, "ip", .dir = PK_DIR_IN,
+ *	    .reassemble = 1);
+ */
+#define	pk_sniff(t, ifp, filter)					\
+	pk_tc_sniff((t), __FILE__, __LINE__, (ifp), (filter), NULL)
+#define	pk_sniff_with(t, ifp, filter, ...)				\
+	pk_tc_sniff((t), __FILE__, __LINE__, (ifp), (filter),		\
+	    &(const struct pk_sniff_conf){ __VA_ARGS__ })
+struct pk_sniffer *pk_tc_sniff(struct pk_tc *t, const char *file, int line,
+		    struct pk_if *ifp, const char *filter,
+		    const struct pk_sniff_conf *conf);
+
+/*
+ * Send a packet on ifp (link layer, next hop resolved in ifp's vnet), a
+ * frame as it is, or an L3 packet through v's IP stack (v NULL: the
+ * host).
+ */
+#define	pk_send(t, ifp, pkt)						\
+	pk_tc_send((t), __FILE__, __LINE__, (ifp), (pkt))
+void	pk_tc_send(struct pk_tc *t, const char *file, int line,
+	    struct pk_if *ifp, pk_pkt_t pkt);
+#define	pk_send_raw(t, ifp, frame, len)					\
+	pk_tc_send_raw((t), __FILE__, __LINE__, (ifp), (frame), (len))
+void	pk_tc_send_raw(struct pk_tc *t, const char *file, int line,
+	    struct pk_if *ifp, const void *frame, size_t len);
+#define	pk_send_l3(t, v, pkt)						\
+	pk_tc_send_l3((t), __FILE__, __LINE__, (v), (pkt))
+void	pk_tc_send_l3(struct pk_tc *t, const char *file, int line,
+	    struct pk_vnet *v, pk_pkt_t pkt);
+
+/*
+ * Expectations on sniffer s (see pk_sniff_expect()).  pk_expect()
+ * returns the matching packet, dissected.  pk_expect_pred() also needs
+ * pred(d, arg) to return non-zero.  pk_expect_none() watches for ms;
+ * pk_expect_none_until() stops as soon as a packet matching sentinel
+ * arrives after the case's first send since its previous expectation,
+ * and fails if none comes by the deadline.  pk_expect_n() checks that
+ * exactly n packets match, watching for ms or until a sentinel.
+ */
+#define	pk_expect(t, s, filter, ms)					\
+	pk_tc_expect((t), __FILE__, __LINE__, (s), (filter), NULL,	\
+	    NULL, (ms))
+#define	pk_expect_pred(t, s, filter, pred, arg, ms)			\
+	pk_tc_expect((t), __FILE__, __LINE__, (s), (filter), (pred),	\
+	    (arg), (ms))
+const struct pk_dpkt *pk_tc_expect(struct pk_tc *t, const char *file,
+		    int line, struct pk_sniffer *s, const char *filter,
+		    pk_pred *pred, void *arg, unsigned ms);
+
+#define	pk_expect_none(t, s, filter, ms)				\
+	pk_tc_expect_none((t), __FILE__, __LINE__, (s), (filter), NULL,	\
+	    (ms))
+#define	pk_expect_none_until(t, s, filter, sentinel, ms)		\
+	pk_tc_expect_none((t), __FILE__, __LINE__, (s), (filter),	\
+	    (sentinel), (ms))
+void	pk_tc_expect_none(struct pk_tc *t, const char *file, int line,
+	    struct pk_sniffer *s, const char *filter, const char *sentinel,
+	    unsigned ms);
+
+#define	pk_expect_n(t, s, filter, n, ms)				\
+	pk_tc_expect_n((t), __FILE__, __LINE__, (s), (filter), (n), NULL, \
+	    (ms))
+#define	pk_expect_n_until(t, s, filter, n, sentinel, ms)		\
+	pk_tc_expect_n((t), __FILE__, __LINE__, (s), (filter), (n),	\
+	    (sentinel), (ms))
+void	pk_tc_expect_n(struct pk_tc *t, const char *file, int line,
+	    struct pk_sniffer *s, const char *filter, unsigned n,
+	    const char *sentinel, unsigned ms);
+
+/*
+ * Send a probe on ifp and return its answer coming in on ifp (see
+ * pk_wire_request()); pk_ping() sends an ICMP or ICMPv6 echo request
+ * to dst and returns the reply, within PK_WIRE_MS_DEFAULT.
+ */
+#define	pk_request(t, ifp, pkt, ms)					\
+	pk_tc_request((t), __FILE__, __LINE__, (ifp), (pkt), (ms))
+const struct pk_dpkt *pk_tc_request(struct pk_tc *t, const char *file,
+		    int line, struct pk_if *ifp, pk_pkt_t pkt, unsigned ms);
+#define	pk_ping(t, ifp, dst)						\
+	pk_tc_ping((t), __FILE__, __LINE__, (ifp), (dst))
+const struct pk_dpkt *pk_tc_ping(struct pk_tc *t, const char *file,
+		    int line, struct pk_if *ifp, const char *dst);
+
+/*
+ * Topologies most tests start from, with IPv4 and IPv6 addresses from
+ * the documentation ranges, written into the structure as strings.
+ *
+ * pk_topo_pair(): the case host and one vnet "peer" joined by an epair:
+ *	client_if (host)	192.0.2.1/24	2001:db8::1/64
+ *	server_if (peer)	192.0.2.2/24	2001:db8::2/64
+ * pk_topo_router(): client (the case host) - vnet "router" - vnet
+ * "server", forwarding on the router, default routes on both ends:
+ *	client_if (host)	192.0.2.1/24	2001:db8:1::1/64
+ *	router_in (router)	192.0.2.2/24	2001:db8:1::2/64
+ *	router_out (router)	198.51.100.1/24	2001:db8:2::1/64
+ *	server_if (server)	198.51.100.2/24	2001:db8:2::2/64
+ * Both resolve the IPv6 neighbours on each link, both ways, before they
+ * return: a solicitation sent right after an address was added can be
+ * dropped, and the kernel tries again only a second later.
+ */
+struct pk_topo {
+	struct pk_vnet	*router;	/* NULL for a pair */
+	struct pk_vnet	*server;
+	struct pk_if	*client_if;
+	struct pk_if	*router_in;	/* NULL for a pair */
+	struct pk_if	*router_out;	/* NULL for a pair */
+	struct pk_if	*server_if;
+	const char	*client4, *client6;
+	const char	*router_in4, *router_in6;
+	const char	*router_out4, *router_out6;
+	const char	*server4, *server6;
+};
+#define	pk_topo_pair(t, topo)						\
+	pk_tc_topo_pair((t), __FILE__, __LINE__, (topo))
+void	pk_tc_topo_pair(struct pk_tc *t, const char *file, int line,
+	    struct pk_topo *topo);
+#define	pk_topo_router(t, topo)						\
+	pk_tc_topo_router((t), __FILE__, __LINE__, (topo))
+void	pk_tc_topo_router(struct pk_tc *t, const char *file, int line,
+	    struct pk_topo *topo);
 
 #endif /* !PK_ATF_H */

@@ -165,6 +165,19 @@ pk_tc_forwarding(struct pk_tc *t, const char *file, int line,
 	FAIL_IF(t, pk_vnet_forwarding(v, 1, &err), &err);
 }
 
+uint64_t
+pk_tc_stat(struct pk_tc *t, const char *file, int line, struct pk_vnet *v,
+    const char *name)
+{
+	struct pk_err err;
+	uint64_t val;
+
+	if (v == NULL)
+		v = pk_sandbox_host(t->sb);
+	FAIL_IF(t, pk_vnet_stat(v, name, &val, &err), &err);
+	return (val);
+}
+
 void
 pk_tc_fw(struct pk_tc *t, const char *file, int line, struct pk_vnet *v,
     const struct pk_ruleset *rs)

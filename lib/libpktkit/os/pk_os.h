@@ -32,6 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <sys/time.h>
 
 #include "../pk_err.h"
 
@@ -258,6 +259,16 @@ int	pk_os_sysctl_get(struct pk_os_vnet *ov, const char *name, char *buf,
 	    size_t size, struct pk_err *err);
 
 /*
+ * A protocol statistic of ov, named Group.Name as Linux's /proc/net/snmp,
+ * snmp6 and netstat files group them ("Ip.ReasmFails", "Ip6.ReasmFails",
+ * "Icmp6.OutParmProblems", "TcpExt.SyncookiesSent").  ENOENT if there is
+ * no such statistic.  (FreeBSD: the same names mapped onto the
+ * net.inet.*.stats structures.)
+ */
+int	pk_os_stat_get(struct pk_os_vnet *ov, const char *name, uint64_t *val,
+	    struct pk_err *err);
+
+/*
  * Turn IPv4 and IPv6 forwarding on or off in ov.
  */
 int	pk_os_forwarding(struct pk_os_vnet *ov, int on, struct pk_err *err);
@@ -401,5 +412,137 @@ void	pk_os_stackobs_close(struct pk_os_stackobs *o);
  * FreeBSD the vm.uma.<zone>.stats.current of the pcb and pf zones.
  */
 int	pk_os_counts_read(struct pk_counts *c, struct pk_err *err);
+
+/*
+ * Capture: the wire module's view of an interface (see pk_wire.h), and
+ * what sending needs besides: raw L3 sends, next hops, neighbour
+ * resolution, CPU pinning.
+ *
+ * A capture is a source of the frames one interface sends and receives,
+ * seen from inside the interface's vnet, and a way to put frames on it.
+ * On Linux it is one AF_PACKET socket made inside the vnet; on FreeBSD,
+ * where only a process attached to a jail may bind BPF to the jail's
+ * interfaces, a BPF descriptor that a helper process attached to the
+ * jail opens and passes back with SCM_RIGHTS (the backend then reads
+ * BPF records from it).  The portable code polls pk_os_cap_fd() for
+ * POLLIN and reads frames with pk_os_cap_next(); it never sees a pcap_t
+ * or a socket address.
+ *
+ * Cost (Linux, measured): opening is microseconds; closing waits for an
+ * RCU grace period, 8 to 24 ms, so the core keeps captures open and
+ * closes many at once from parallel threads.  (libpcap's activate and
+ * close set up and tear down a ring, one more grace period each: 8-16
+ * ms to open and 24 ms to close, which is why the Linux backend does not
+ * use it for live captures.)
+ */
+struct pk_os_cap;
+
+struct pk_os_frame {
+	const uint8_t	*buf;		/* valid until the next call */
+	size_t		 caplen;	/* bytes in buf */
+	size_t		 len;		/* bytes on the wire */
+	struct timeval	 ts;		/* when the kernel saw it */
+	int		 out;		/* sent by the interface */
+	int		 csum_partial;	/* L4 checksum left to the device */
+};
+
+/*
+ * Open a capture on the interface name (index index) of ov.  It can
+ * send at once and receives nothing until pk_os_cap_listen().  *dltp
+ * gets the link type of its frames (PK_DLT_EN10MB or PK_DLT_RAW); other
+ * link types fail with ENOTSUP, an interface that is not in ov with
+ * ENODEV.
+ */
+int	pk_os_cap_open(struct pk_os_vnet *ov, const char *name, int index,
+	    struct pk_os_cap **cp, int *dltp, struct pk_err *err);
+
+/*
+ * Start receiving every frame the interface sends or receives, into a
+ * kernel buffer of bufsize bytes.  Frames that reach the interface after
+ * this returns are never missed unless that buffer overflows (counted by
+ * pk_os_cap_drops()).  Frames the capture itself injects are not seen.
+ */
+int	pk_os_cap_listen(struct pk_os_cap *c, size_t bufsize,
+	    struct pk_err *err);
+
+/* A descriptor to poll for POLLIN. */
+int	pk_os_cap_fd(const struct pk_os_cap *c);
+
+/*
+ * The next frame, without waiting: 1 and *f filled, 0 if none is
+ * queued, -1 on error.  A VLAN tag the device took off is put back.
+ */
+int	pk_os_cap_next(struct pk_os_cap *c, struct pk_os_frame *f,
+	    struct pk_err *err);
+
+/* Put a frame on the interface as it is. */
+int	pk_os_cap_inject(struct pk_os_cap *c, const void *buf, size_t len,
+	    struct pk_err *err);
+
+/* Frames lost in the kernel so far (buffer full). */
+int	pk_os_cap_drops(struct pk_os_cap *c, uint64_t *drops,
+	    struct pk_err *err);
+
+/*
+ * Close and free.  May block (Linux: one grace period); safe to call
+ * from any thread, one capture per thread at a time.
+ */
+void	pk_os_cap_close(struct pk_os_cap *c);
+
+/*
+ * Send an IPv4 or IPv6 packet (af) from inside ov through its IP stack,
+ * header included; dst is the packet's destination (struct in_addr or
+ * in6_addr).
+ */
+int	pk_os_l3_send(struct pk_os_vnet *ov, int af, const void *dst,
+	    const void *buf, size_t len, struct pk_err *err);
+
+/*
+ * Where ov sends a packet for dst (through interface oif if not 0).
+ */
+#define	PK_OS_RT_UNICAST	1	/* a neighbour: nh */
+#define	PK_OS_RT_LOCAL		2	/* an address of ov itself */
+#define	PK_OS_RT_BROADCAST	3
+#define	PK_OS_RT_MULTICAST	4
+#define	PK_OS_RT_OTHER		5	/* unreachable, blackhole, ... */
+
+struct pk_os_route {
+	int			type;	/* PK_OS_RT_* */
+	int			gateway; /* nh is a gateway, not dst */
+	struct pk_os_inaddr	nh;	/* the neighbour to reach */
+	int			oif;	/* outgoing interface index */
+	int			has_src;
+	struct pk_os_inaddr	src;	/* preferred source address */
+};
+int	pk_os_route_get(struct pk_os_vnet *ov, const struct pk_os_inaddr *dst,
+	    int oif, struct pk_os_route *r, struct pk_err *err);
+
+/*
+ * Have ov's kernel resolve ip as a neighbour on the interface (ARP or
+ * neighbour solicitation) and wait for the outcome until end_ms
+ * (pk_now_ms() time), on events only.  Returns 1 with mac filled, 0 if
+ * the kernel gave up or the deadline passed (err says which), -1 on
+ * error.
+ */
+int	pk_os_neigh_resolve(struct pk_os_vnet *ov, const char *name,
+	    int index, const struct pk_os_inaddr *ip, int64_t end_ms,
+	    uint8_t mac[6], struct pk_err *err);
+
+/*
+ * Pin the calling thread to the CPU it is running on, remembering what
+ * it was allowed before; unpin restores that and frees the handle.  (On
+ * Linux a veth transmit queues the frame to the current CPU's backlog:
+ * two frames sent from one CPU are delivered in order.)
+ */
+struct pk_os_pin;
+int	pk_os_cpu_pin(struct pk_os_pin **pp, struct pk_err *err);
+void	pk_os_cpu_unpin(struct pk_os_pin *p);
+
+/*
+ * In a freshly forked child: close every descriptor but the n in fds.
+ * Only async-signal-safe calls.  (For a child that outlives its parent
+ * only to close captures: it must not hold anything else open.)
+ */
+void	pk_os_fd_keep(const int *fds, size_t n);
 
 #endif /* !PK_OS_H */

@@ -40,6 +40,20 @@ pk_sysctl_get(struct pk_vnet *v, const char *name, char *buf, size_t size,
 }
 
 int
+pk_vnet_stat(struct pk_vnet *v, const char *name, uint64_t *val,
+    struct pk_err *err)
+{
+
+	if (pk_sb_live(v, err) != 0)
+		return (-1);
+	if (name == NULL || val == NULL)
+		return (pk_err_set(err, EINVAL, "statistic: no name or value"));
+	if (pk_os_stat_get(v->os, name, val, err) != 0)
+		return (pk_err_prefix(err, "vnet %s", v->name));
+	return (0);
+}
+
+int
 pk_vnet_forwarding(struct pk_vnet *v, int on, struct pk_err *err)
 {
 

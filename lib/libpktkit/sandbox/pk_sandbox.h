@@ -329,6 +329,16 @@ int	pk_sysctl_get(struct pk_vnet *v, const char *name, char *buf,
 	    size_t size, struct pk_err *err);
 
 /*
+ * A protocol statistic of v, for tests that must see what a stack did
+ * with a packet it did not answer: "Ip.ReasmFails", "Ip6.ReasmTimeout",
+ * "Icmp6.OutParmProblems", "TcpExt.SyncookiesSent" (Linux's names from
+ * /proc/net/snmp, snmp6 and netstat; other OSes map them).  ENOENT for
+ * a name this OS does not have.
+ */
+int	pk_vnet_stat(struct pk_vnet *v, const char *name, uint64_t *val,
+	    struct pk_err *err);
+
+/*
  * Portable switches tests need often, mapped to the OS's sysctls.
  */
 int	pk_vnet_forwarding(struct pk_vnet *v, int on, struct pk_err *err);
