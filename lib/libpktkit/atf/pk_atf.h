@@ -72,7 +72,9 @@ struct pk_tc_conf {
 	 * list the program in EXCLUSIVE_TESTS in its Makefile.  Setting
 	 * the atf config variable pktkit_exclusive=true (kyua: -v
 	 * test_suites.pktkit.pktkit_exclusive=true) turns this on for a
-	 * whole run executed with parallelism 1.
+	 * whole run executed with parallelism 1.  The counts are the whole
+	 * machine's: anything else on it that opens sockets or makes
+	 * network stacks meanwhile moves them too.
 	 */
 	int		 exclusive;
 	/*
