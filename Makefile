@@ -9,6 +9,7 @@
 #	make check-sanitize	the same, built with ASan and UBSan
 #	make check-long	the suite at parallelism 1 and 2, and the long checks
 #	make bench		print speed figures beside the alternatives
+#	make soak		a clean case 1,000 times under kyua: no false leaks
 #	make fuzz		run the fuzz targets for FUZZ_SECONDS each
 #	make install		honours DESTDIR and PREFIX
 #	make cross-freebsd	compile-check for FreeBSD (FREEBSD_SYSROOT=dir)
@@ -26,6 +27,11 @@ all install lint-man:
 
 bench: all
 	cd bench && $(MAKE) run
+
+# SOAK_CASES (1000) copies of a realistic clean case, under kyua at
+# parallelism 1 and 2 (and SOAK_EXCLUSIVE=1: 1 again, counts compared).
+soak: all
+	sh tests/libpktkit/atf/soak.sh
 
 fuzz:
 	cd fuzz && $(MAKE) run
@@ -50,10 +56,12 @@ check-sanitize:
 	    sh share/mk/kyua-run.sh $(KYUAFILE)
 	$(MAKE) clean
 
-# The long checks: the suite at kyua parallelism 1 and then 2.
+# The long checks: the suite at kyua parallelism 1 and then 2, and the
+# soak.
 check-long: all fuzz-regress
 	KYUA_PARALLELISM=1 sh share/mk/kyua-run.sh $(KYUAFILE)
 	KYUA_PARALLELISM=2 sh share/mk/kyua-run.sh $(KYUAFILE)
+	sh tests/libpktkit/atf/soak.sh
 
 # cross-freebsd: every file that builds on FreeBSD (the portable sources
 # of the library, tools, benches and fuzz targets, the *_freebsd.c side
@@ -90,4 +98,4 @@ cross-freebsd:
 	[ $$bad -eq 0 ]
 
 .PHONY: all install clean lint-man check check-sanitize check-long bench \
-	fuzz fuzz-regress cross-freebsd
+	soak fuzz fuzz-regress cross-freebsd

@@ -30,6 +30,20 @@
  * is left and exits non-zero (the case shows as broken) if something
  * could not be removed.
  *
+ * Orphaned TCP sockets (closed by their process with data or a FIN still
+ * unacknowledged) keep a vnet alive for minutes, and once teardown has
+ * started nothing can reach that vnet any more.  So teardown, and the
+ * cleanup routine, always destroy them, in the vnets and in the case
+ * host, before letting go: a case leaves no debris either way.  A case
+ * that leaves one fails all the same, with a "leak: " line naming the
+ * socket (addresses, state, queues), unless it set .reap, in which case
+ * the line is a note on stdout and the case passes.
+ *
+ * The teardown wait is on kernel events, with a deadline: the case's
+ * .settle_ms, else the run's atf config variable pktkit_settle_ms (kyua:
+ * -v test_suites.pktkit.pktkit_settle_ms=10000), else 5 s; whichever
+ * applies is multiplied by PKTKIT_DEADLINE_SCALE from the environment.
+ *
  * Every call below takes the case and fails it, with the file and line
  * of the call and the library's message, on error; test code has no
  * error handling.  The test's own assertions use atf-c's (ATF_REQUIRE,
@@ -58,15 +72,22 @@ struct pk_tc_conf {
 	 * list the program in EXCLUSIVE_TESTS in its Makefile.  Setting
 	 * the atf config variable pktkit_exclusive=true (kyua: -v
 	 * test_suites.pktkit.pktkit_exclusive=true) turns this on for a
-	 * whole run executed with parallelism 1.
+	 * whole run executed with parallelism 1.  The counts are the whole
+	 * machine's: anything else on it that opens sockets or makes
+	 * network stacks meanwhile moves them too.
 	 */
 	int		 exclusive;
 	/*
-	 * Destroy orphaned sockets that keep a vnet alive at teardown,
-	 * and report each one, instead of failing on them.
+	 * Orphaned sockets found at teardown are expected: each one is
+	 * destroyed (as always) and reported on stdout, instead of failing
+	 * the case.
 	 */
 	int		 reap;
-	unsigned	 settle_ms;	/* teardown deadline, 0: default */
+	/*
+	 * Teardown deadline in ms, 0: the run's pktkit_settle_ms or 5000
+	 * (see above).
+	 */
+	unsigned	 settle_ms;
 	const char	*require_progs;	/* e.g. "nft", space separated */
 };
 
@@ -101,6 +122,21 @@ struct pk_tc_conf {
 
 #define	PK_TC_BODY(name, t)						\
 	static void pk_tc_body_##name(struct pk_tc *t)
+
+/*
+ * Register n copies of one case, named name_1 ... name_n (numbers padded
+ * to the same width), from ATF_TP_ADD_TCS; for soak tests that run a
+ * case many times under kyua.  The body is written with PK_TC_BODY() and
+ * name, conf and body must outlive the program's registration (statics).
+ *
+ *	static const struct pk_tc_conf soak_conf = { .descr = "..." };
+ *	...
+ *	return (pk_tc_add_repeated(tp, "clean", 1000, &soak_conf,
+ *	    pk_tc_body_clean));
+ */
+atf_error_t	pk_tc_add_repeated(atf_tp_t *tp, const char *name,
+		    unsigned n, const struct pk_tc_conf *conf,
+		    void (*body)(struct pk_tc *));
 
 /*
  * The machinery behind PK_TC; not called by tests directly.

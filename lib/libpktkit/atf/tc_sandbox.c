@@ -56,23 +56,6 @@ pk_tc_vnet(struct pk_tc *t, const char *file, int line, const char *name)
 	return (v);
 }
 
-void
-pk_tc_vnet_gone(struct pk_tc *t, const char *file, int line,
-    struct pk_vnet *v)
-{
-	struct pk_report rep = PK_REPORT_INIT;
-	struct pk_err err;
-	char msg[2048];
-
-	if (pk_vnet_destroy(v, &rep, &err) == 0 && rep.n == 0)
-		return;
-	if (rep.n == 0)
-		pk_tc_fail_err(t, file, line, &err);
-	pk_report_join(&rep, "; ", msg, sizeof(msg));
-	pk_report_free(&rep);
-	pk_tc_fail(t, file, line, "%s", msg);
-}
-
 struct pk_epair *
 pk_tc_epair(struct pk_tc *t, const char *file, int line, struct pk_vnet *va,
     struct pk_vnet *vb)

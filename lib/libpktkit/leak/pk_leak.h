@@ -75,9 +75,26 @@ int	pk_iflist_load(struct pk_iflist *l, const char *path,
  */
 #define	PK_COUNT_NAME_MAX	48
 
+/*
+ * What a count counts.  Some kernel objects exist once per network stack
+ * (on Linux, every namespace holds a few raw IPv6 sockets of its own), so
+ * their count moves whenever anything on the machine makes or drops a
+ * stack: they are compared only while the number of stacks, itself one
+ * of the counts where the OS offers it, is the same before and after.
+ */
+enum pk_count_kind {
+	PK_COUNT_OBJECTS,	/* compared */
+	PK_COUNT_PER_STACK,	/* compared while the stacks are the same */
+	PK_COUNT_STACKS		/* the number of network stacks: context
+				   only (a stack that outlives its case is
+				   reported by teardown, with its holders) */
+};
+
 struct pk_count {
-	char		name[PK_COUNT_NAME_MAX];  /* "slab TCP", "sockstat TCP alloc" */
-	long long	value;
+	/* "slab TCP", "sockstat TCP alloc" */
+	char			name[PK_COUNT_NAME_MAX];
+	long long		value;
+	enum pk_count_kind	kind;
 };
 
 struct pk_counts {
@@ -97,7 +114,9 @@ void	pk_counts_free(struct pk_counts *c);
 
 /*
  * Each count that differs between before and after becomes a finding
- * with both values.  Returns the number of findings.
+ * with both values, but for a per-stack count when the number of stacks
+ * changed meanwhile: that becomes a "note: " line saying why it was not
+ * compared.  Returns the number of findings.
  */
 size_t	pk_counts_diff(const struct pk_counts *before,
 	    const struct pk_counts *after, struct pk_report *rep);
@@ -108,9 +127,16 @@ size_t	pk_counts_diff(const struct pk_counts *before,
  *	pk_leak_begin()		in the machine's stack, before anything
  *	(move into the private host: pk_sandbox_open())
  *	pk_leak_baseline_host()	in the case host, before any vnet exists
- *	(the body; then pk_sandbox_close())
+ *	(the body; pk_leak_host_own() for the sandbox's own interfaces;
+ *	 then pk_sandbox_close())
  *	pk_leak_check()		after teardown
  *	pk_leak_free()
+ *
+ * Kernel object counts are read in the case host on both sides, so that
+ * both readings include the objects every network stack has of its own
+ * (on Linux, each namespace holds a few raw IPv6 sockets), and each
+ * reading follows the quiesce function, so that neither includes a stack
+ * still being dismantled (the previous case's, the case's own vnets).
  */
 struct pk_leak;
 
@@ -125,27 +151,37 @@ struct pk_leak_conf {
 	 */
 	const char	*machine_file;
 	/*
-	 * Called before counts are read after a case (exclusive mode only;
-	 * may be NULL): it must return once the kernel has finished every
-	 * teardown started before, for example by destroying a throw-away
-	 * vnet synchronously, since vnet teardowns complete in order.
+	 * Called before counts are read, before and after a case
+	 * (exclusive mode only; may be NULL): it must return once the
+	 * kernel has finished every teardown started before, for example
+	 * by destroying a throw-away vnet synchronously, since vnet
+	 * teardowns complete in order.
 	 */
 	int		(*quiesce)(void *arg, struct pk_err *err);
 	void		*quiesce_arg;
 };
 
 /*
- * Snapshot the machine's interfaces and, in exclusive mode, the kernel
- * object counts.  Keeps a way to look at the machine's stack again from
- * inside the private host.
+ * Snapshot the machine's interfaces.  Keeps a way to look at the
+ * machine's stack again from inside the private host.
  */
 int	pk_leak_begin(struct pk_leak **lp, const struct pk_leak_conf *conf,
 	    struct pk_err *err);
 
 /*
- * Snapshot the case host's interfaces: the stack the caller is now in.
+ * Snapshot the case host's interfaces (the stack the caller is now in)
+ * and, in exclusive mode, the kernel object counts.
  */
 int	pk_leak_baseline_host(struct pk_leak *l, struct pk_err *err);
+
+/*
+ * Name an interface of the case host that the sandbox made for itself
+ * and that goes with one of its vnets (a vnet's canary, on Linux).  It is
+ * left out of the case host's comparison: it outlives teardown only with
+ * its vnet, which teardown reports already, with what holds it.
+ */
+int	pk_leak_host_own(struct pk_leak *l, const char *name,
+	    struct pk_err *err);
 
 /*
  * Compare everything with the snapshots and append each finding to rep.
@@ -157,5 +193,16 @@ int	pk_leak_check(struct pk_leak *l, struct pk_report *rep,
 	    const char **skipped, struct pk_err *err);
 
 void	pk_leak_free(struct pk_leak *l);
+
+/*
+ * Destroy every orphaned TCP socket (no process holds it, it is not in
+ * TIME-WAIT) of the stack the caller is in: on a case host after its
+ * vnets are gone, such a socket would keep the host alive for minutes
+ * after the case's last process exits, out of anyone's reach.  Each one
+ * is appended to rep as "reaped: the case host: destroyed orphaned ..."
+ * (as pk_sandbox_close() reports those of vnets), or as a "leak: " line
+ * if it could not be destroyed.  Returns the number destroyed, or -1.
+ */
+int	pk_leak_reap_here(struct pk_report *rep, struct pk_err *err);
 
 #endif /* !PK_LEAK_H */

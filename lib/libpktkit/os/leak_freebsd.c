@@ -84,6 +84,7 @@ counts_add(struct pk_counts *c, const char *base, long long value)
 	c->v = nv;
 	snprintf(c->v[c->n].name, sizeof(c->v[c->n].name), "%s", name);
 	c->v[c->n].value = value;
+	c->v[c->n].kind = PK_COUNT_OBJECTS;
 	c->n++;
 	return (0);
 }

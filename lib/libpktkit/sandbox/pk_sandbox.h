@@ -99,8 +99,10 @@ struct pk_sandbox_conf {
  * Kernel-visible names start with "pk" and the process id: on Linux the
  * private host is pinned as /run/netns/pk<pid> and vnets as
  * /run/netns/pk<pid>.<name>.  A name that is already taken (a stale
- * pin) fails with EEXIST and is left alone.  If the process moved into
- * its private host and a later step fails, it stays there.
+ * pin) is left alone: a private host takes the next name of the process
+ * (pk<pid>s<n>, as a later sandbox of the process would), anything else
+ * fails with EEXIST.  If the process moved into its private host and a
+ * later step fails, it stays there.
  */
 int	pk_sandbox_open(struct pk_sandbox **sbp,
 	    const struct pk_sandbox_conf *conf, struct pk_err *err);

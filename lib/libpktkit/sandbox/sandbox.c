@@ -83,8 +83,10 @@ pk_sandbox_open(struct pk_sandbox **sbp, const struct pk_sandbox_conf *conf,
 {
 	struct pk_sandbox *sb;
 	struct pk_vnet *h;
+	struct pk_err e;
 	uint64_t start;
 	pid_t pid;
+	int tries;
 
 	sb = calloc(1, sizeof(*sb));
 	h = calloc(1, sizeof(*h));
@@ -102,11 +104,6 @@ pk_sandbox_open(struct pk_sandbox **sbp, const struct pk_sandbox_conf *conf,
 	TAILQ_INIT(&sb->ifs);
 	TAILQ_INIT(&sb->procs);
 	pid = getpid();
-	if (sandbox_serial == 0)
-		snprintf(sb->prefix, sizeof(sb->prefix), "pk%d", (int)pid);
-	else
-		snprintf(sb->prefix, sizeof(sb->prefix), "pk%ds%u", (int)pid,
-		    sandbox_serial);
 	if (conf != NULL && conf->journal != NULL) {
 		if ((sb->journal = strdup(conf->journal)) == NULL) {
 			pk_err_sys(err, ENOMEM, "sandbox");
@@ -119,8 +116,30 @@ pk_sandbox_open(struct pk_sandbox **sbp, const struct pk_sandbox_conf *conf,
 	    pk_sb_journal(sb, err, "open %d %ju %d", (int)pid,
 	    (uintmax_t)start, sb->conf.private_host ? 1 : 0) != 0)
 		goto fail;
-	if (host_open(sb, h, err) != 0)
-		goto fail;
+	/*
+	 * A private host's pin by our name that someone else left (a
+	 * process that had our pid and died before its cleanup ran) is left
+	 * alone: we take the next name.
+	 */
+	for (tries = 0;; tries++) {
+		if (sandbox_serial == 0)
+			snprintf(sb->prefix, sizeof(sb->prefix), "pk%d",
+			    (int)pid);
+		else
+			snprintf(sb->prefix, sizeof(sb->prefix), "pk%ds%u",
+			    (int)pid, sandbox_serial);
+		if (host_open(sb, h, &e) == 0)
+			break;
+		if (e.code != EEXIST || !sb->conf.private_host ||
+		    tries == 8) {
+			if (err != NULL)
+				*err = e;
+			goto fail;
+		}
+		sandbox_serial++;
+		pk_os_vnet_free(h->os);
+		h->os = NULL;
+	}
 	h->state = PK_VNET_LIVE;
 	TAILQ_INSERT_TAIL(&sb->vnets, h, link);
 	sb->host = h;
