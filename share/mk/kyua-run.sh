@@ -46,4 +46,6 @@ if [ "$bad" -ne 0 ]; then
 fi
 echo "$passed passed, $bad failed, $skipped skipped"
 [ "$bad" -eq 0 ] && [ "$rc" -eq 0 ] || exit 1
+# Nothing failed: nothing to look at later.
+rm -rf "$work"
 exit 0
