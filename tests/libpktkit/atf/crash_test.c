@@ -30,8 +30,18 @@ check_debris(struct hrun *r)
 {
 	struct hstate st;
 	char want[64];
+	int64_t end;
 
-	hstate_take(&st, r->pid, r->dir);
+	/*
+	 * The escaper reported "up" just before it exec'd sleep; while an
+	 * exec is under way /proc shows no command line yet, so look again
+	 * until it has one (a window of microseconds), within a deadline.
+	 */
+	end = pk_now_ms() + pk_deadline_ms(2000);
+	do
+		hstate_take(&st, r->pid, r->dir);
+	while (strstr(st.text, "sleep 86393)\n") == NULL &&
+	    pk_ms_left(end) > 0);
 	snprintf(want, sizeof(want), "pin pk%d.alcatraz\n", (int)r->pid);
 	HAS(st.text, want);
 	snprintf(want, sizeof(want), "pin pk%d\n", (int)r->pid);
