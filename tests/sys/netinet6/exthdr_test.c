@@ -18,8 +18,8 @@
  * a Fragment header again with conntrack on (see frag6/frag6.h).
  *
  * FreeBSD pads each option header with one 8-byte PadN; Linux drops a
- * header with a PadN longer than 5 data bytes (ip6_parse_tlv()), so the
- * headers here carry a PadN of 4 data bytes, and one case keeps
+ * header with more than 7 bytes of padding in a row (ip6_parse_tlv()),
+ * so the headers here carry a PadN of 4 data bytes, and one case keeps
  * FreeBSD's form to assert the drop.
  */
 #include "frag6/frag6.h"
@@ -111,7 +111,7 @@ PK_TC_BODY(hop_by_hop_is_processed, t)
 
 /*
  * FreeBSD's header: one PadN of 6 data bytes.  RFC 8200 allows it;
- * Linux refuses padding longer than 7 bytes in a row (RFC 4942 2.1.9.5
+ * Linux refuses more than 7 bytes of padding in a row (RFC 4942's
  * advice against covert channels) and drops the packet silently.
  */
 PK_TC(hop_by_hop_with_long_padn_is_dropped, "Linux drops, without an "

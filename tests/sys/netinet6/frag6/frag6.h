@@ -38,11 +38,11 @@
  * by what it expects, every other one by nothing.
  *
  * Options.  FreeBSD's scripts pad every Hop-by-Hop and Destination
- * Options header with one 8-byte PadN (6 data bytes).  Linux drops a
- * header with a PadN longer than 5 data bytes, silently (RFC 4942's
- * advice, enforced in ip6_parse_tlv()), so the cases here pad with a
- * PadN of 4 data bytes, which still makes an 8-byte header;
- * exthdr_test keeps the 8-byte form in one case, for the drop.
+ * Options header with one 8-byte PadN (6 data bytes).  Linux silently
+ * drops a header with more than 7 bytes of padding in a row
+ * (ip6_parse_tlv(), after RFC 4942's advice), so the cases here pad
+ * with a PadN of 4 data bytes, which still makes an 8-byte header;
+ * exthdr_test keeps FreeBSD's form in one case, for the drop.
  */
 #ifndef FRAG6_H
 #define FRAG6_H
@@ -217,8 +217,8 @@ frag6_setup(struct pk_tc *t, struct frag6 *f, enum frag6_mode mode)
 	if (mode == FRAG6_CT) {
 		pk_fw(t, f->peer, &frag6_ct_rules);
 		/* The sysctl exists once nf_defrag_ipv6 serves the vnet. */
-		pk_sysctl(t, f->peer, "net.netfilter.nf_conntrack_frag6_timeout",
-		    "1");
+		pk_sysctl(t, f->peer,
+		    "net.netfilter.nf_conntrack_frag6_timeout", "1");
 	} else
 		pk_sysctl(t, f->peer, "net.ipv6.ip6frag_time", "1");
 	snprintf(f->filter, sizeof(f->filter), "ip6 src %s and not (icmp6 "
