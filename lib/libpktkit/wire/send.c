@@ -114,14 +114,7 @@ neighbour(struct pk_wcap *c, const struct pk_os_inaddr *ip, uint8_t mac[6],
 		    mac, &e);
 		if (rc == 1)
 			return (0);
-		/*
-		 * A step ends waiting for the answer, or for the link-local
-		 * address to solicit from, which addrconf makes a moment
-		 * after the link comes up (many milliseconds later on a busy
-		 * machine); only the whole deadline ends the resolution.
-		 */
-		if (rc < 0 || (e.code != ETIMEDOUT &&
-		    e.code != EADDRNOTAVAIL) || until >= end) {
+		if (rc < 0 || e.code != ETIMEDOUT || until >= end) {
 			if (err != NULL)
 				*err = e;
 			return (-1);
