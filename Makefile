@@ -11,6 +11,7 @@
 #	make bench		print speed figures beside the alternatives
 #	make fuzz		run the fuzz targets for FUZZ_SECONDS each
 #	make install		honours DESTDIR and PREFIX
+#	make cross-freebsd	compile-check for FreeBSD (FREEBSD_SYSROOT=dir)
 
 TOP=		.
 include $(TOP)/share/mk/pktkit.config.mk
@@ -54,5 +55,39 @@ check-long: all fuzz-regress
 	KYUA_PARALLELISM=1 sh share/mk/kyua-run.sh $(KYUAFILE)
 	KYUA_PARALLELISM=2 sh share/mk/kyua-run.sh $(KYUAFILE)
 
+# cross-freebsd: every file that builds on FreeBSD (the portable sources
+# of the library, tools, benches and fuzz targets, the *_freebsd.c side
+# of the seam, and the test programs a FreeBSD build makes), compiled
+# with clang for FreeBSD 14 against a headers-only sysroot with
+# -fsyntax-only: Linux-only calls (unshare, setns, ...) fail as implicit
+# declarations.  No _POSIX_C_SOURCE: on FreeBSD it hides the BSD
+# declarations.  Without FREEBSD_SYSROOT it says so and does nothing (CI
+# has no sysroot).
+CROSS_CC ?=	clang
+FREEBSD_TARGET ?= x86_64-unknown-freebsd14.1
+CROSS_FLAGS =	--target=$(FREEBSD_TARGET) --sysroot=$(FREEBSD_SYSROOT) \
+		-I=/usr/local/include $(CSTD) $(WARNS) \
+		-Werror=implicit-function-declaration -fsyntax-only \
+		-I$(LIBPKTKIT_DIR)
+
+cross-freebsd:
+	@if [ -z "$(FREEBSD_SYSROOT)" ]; then \
+		echo "cross-freebsd: skipped: FREEBSD_SYSROOT is not set"; \
+		exit 0; \
+	fi; \
+	files=`sh share/mk/srcs.sh $(LIBPKTKIT_DIR) freebsd | \
+	    sed 's,^,$(LIBPKTKIT_DIR)/,'`; \
+	files="$$files `find tools bench fuzz -name '*.c' \
+	    ! -name '*_linux.c' | sort`"; \
+	files="$$files `cd tests && $(MAKE) -s srcs TAG=freebsd | \
+	    grep '\.c$$' | sed 's,^,tests/,'`"; \
+	n=0; bad=0; \
+	for f in $$files; do \
+		n=$$((n + 1)); \
+		$(CROSS_CC) $(CROSS_FLAGS) $$f || bad=$$((bad + 1)); \
+	done; \
+	echo "cross-freebsd: $$n files, $$bad failed"; \
+	[ $$bad -eq 0 ]
+
 .PHONY: all install clean lint-man check check-sanitize check-long bench \
-	fuzz fuzz-regress
+	fuzz fuzz-regress cross-freebsd

@@ -7,13 +7,12 @@
  * its own first, like every pktkit bench, so that scapy's start-up looks
  * at no real interface.
  */
-#define _GNU_SOURCE
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "os/pk_os.h"
 #include "packet/pk_packet.h"
 #include "pk_time.h"
 
@@ -141,7 +140,7 @@ main(void)
 	int k, scapy;
 
 	/* Private stack first (root only; nothing is sent either way). */
-	(void)unshare(CLONE_NEWNET);
+	(void)pk_os_private_stack(NULL);
 	for (k = 0; k < NPKT; k++) {
 		cb[k] = craft_rate(k);
 		cd[k] = dissect_rate(k);

@@ -8,6 +8,9 @@
 #	include $(TOP)/share/mk/pktkit.test.mk
 #
 # ATF_TESTS_C	atf-c programs, one foo_test.c each, linked with libpktkit
+# ATF_TESTS_C_linux, ATF_TESTS_C_freebsd
+#		atf-c programs that build and run on that OS only: tests
+#		of one backend's own mechanics (pins, mounts, /proc)
 # ATF_TESTS_SH	atf-sh programs, one foo_test.sh each
 # EXCLUSIVE_TESTS  programs kyua must run alone (global kernel counters)
 # TEST_HELPERS	atf-c programs (foo_helper.c) that tests run themselves,
@@ -21,16 +24,20 @@
 include $(TOP)/share/mk/pktkit.config.mk
 
 ATF_TESTS_C ?=
+ATF_TESTS_C_linux ?=
+ATF_TESTS_C_freebsd ?=
 ATF_TESTS_SH ?=
 TEST_HELPERS ?=
 EXCLUSIVE_TESTS ?=
 SUBDIR ?=
 TESTSDIR ?=
-TEST_PROGS =	$(ATF_TESTS_C) $(ATF_TESTS_SH)
+ATF_TESTS_C_OS = $(ATF_TESTS_C_$(OS_SRC_TAG))
+TEST_PROGS =	$(ATF_TESTS_C) $(ATF_TESTS_C_OS) $(ATF_TESTS_SH)
 
 all: $(TEST_PROGS) $(TEST_HELPERS) Kyuafile all-subdir
 
-$(ATF_TESTS_C) $(TEST_HELPERS): $(LIBPKTKIT) $(TOP)/share/mk/pktkit.test.mk
+$(ATF_TESTS_C) $(ATF_TESTS_C_OS) $(TEST_HELPERS): $(LIBPKTKIT) \
+		$(TOP)/share/mk/pktkit.test.mk
 
 .SUFFIXES: .sh
 .c:
@@ -56,7 +63,20 @@ install: all install-subdir
 	done
 
 clean: clean-subdir
-	rm -f $(TEST_PROGS) $(TEST_HELPERS) Kyuafile Kyuafile.tmp *.tmp
+	rm -f $(TEST_PROGS) $(ATF_TESTS_C_linux) $(ATF_TESTS_C_freebsd) \
+	    $(TEST_HELPERS) Kyuafile Kyuafile.tmp *.tmp
+
+# The C sources that build on OS tag TAG (default: this OS), one a line,
+# below this directory: what "make cross-freebsd" compiles.
+TAG ?=		$(OS_SRC_TAG)
+srcs:
+	@for p in $(ATF_TESTS_C) $(ATF_TESTS_C_$(TAG)) $(TEST_HELPERS); do \
+		echo "$$p.c"; \
+	done
+	@for d in $(SUBDIR); do \
+		(cd $$d && $(MAKE) -s srcs TAG=$(TAG)) | grep '\.c$$' | \
+		    sed "s,^,$$d/," || exit 1; \
+	done
 
 all-subdir install-subdir clean-subdir:
 	@target=`echo $@ | sed 's/-subdir$$//'`; \
@@ -67,4 +87,5 @@ all-subdir install-subdir clean-subdir:
 # Test sources carry no man pages.
 lint-man:
 
-.PHONY: all install clean lint-man pktkit-force all-subdir install-subdir clean-subdir
+.PHONY: all install clean lint-man pktkit-force all-subdir install-subdir \
+	clean-subdir srcs

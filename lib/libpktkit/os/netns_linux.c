@@ -129,6 +129,15 @@ pk_os_vnet_attach(const struct pk_os_vnet *ov)
 }
 
 int
+pk_os_private_stack(struct pk_err *err)
+{
+
+	if (unshare(CLONE_NEWNET) != 0)
+		return (pk_err_sys(err, errno, "unshare(CLONE_NEWNET)"));
+	return (0);
+}
+
+int
 pk_linux_nl_in(struct pk_os_vnet *ov, int bus, struct pk_nl *nl,
     struct pk_err *err)
 {

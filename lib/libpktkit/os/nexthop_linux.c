@@ -339,7 +339,13 @@ lladdr_wait(struct pk_os_vnet *ov, struct pk_nl *ev, const char *name,
 		if ((rc = wait_event(ev, end_ms, err)) < 0)
 			return (-1);
 		if (rc == 0) {
-			pk_err_set(err, EADDRNOTAVAIL, "%s has no usable "
+			/*
+			 * A timeout like any other: the caller's deadline
+			 * may be one short step of a longer wait, and
+			 * addrconf makes the address from a work queue,
+			 * which can take that long on a busy machine.
+			 */
+			pk_err_set(err, ETIMEDOUT, "%s has no usable "
 			    "link-local address to send neighbour "
 			    "solicitations from", name);
 			return (0);

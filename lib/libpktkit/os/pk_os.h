@@ -145,6 +145,16 @@ int	pk_os_vnet_leave(struct pk_os_saved *sv, struct pk_err *err);
 int	pk_os_vnet_attach(const struct pk_os_vnet *ov);
 
 /*
+ * Move the calling process into a fresh network stack of its own that
+ * nothing pins and nothing journals: it dies with the process (Linux:
+ * unshare(CLONE_NEWNET); FreeBSD: a vnet jail without "persist" that
+ * the process attaches to).  For test programs and benches that call
+ * the core directly and must not touch the machine's stack.  Call it
+ * before the process starts threads.
+ */
+int	pk_os_private_stack(struct pk_err *err);
+
+/*
  * Interfaces.  Operations name an interface by name and by the index the
  * core learnt from the backend; a backend uses whichever it needs.
  */
@@ -394,9 +404,10 @@ int	pk_os_holders(const struct pk_os_vnet *ov,
  * An observer of one network stack: opened in the stack the caller is
  * in, it lists that stack's interfaces later from wherever the caller
  * has moved since.  The leak checker opens one in the machine's stack
- * before a case moves into its private host.  (FreeBSD: a routing
- * socket opened before the case attaches to its jail; a process inside
- * a kyua-made jail cannot see the machine and fails with ENOTSUP.)
+ * before a case moves into its private host.  (FreeBSD: a socket opened
+ * before the case attaches to its jail; interface ioctls on it work in
+ * the stack it was made in.  Inside a kyua-made jail that stack is the
+ * jail's, which is all of the machine such a case can see.)
  */
 struct pk_os_stackobs;
 struct pk_counts;

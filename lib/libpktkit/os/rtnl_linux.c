@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,6 +20,7 @@
 #include <linux/veth.h>
 
 #include "os_linux.h"
+#include "../pk_time.h"
 
 #define	PK_NL_REQSIZE	4096
 
@@ -532,6 +534,138 @@ inaddr_len(const struct pk_os_inaddr *a)
 	return (a->family == AF_INET ? 4 : 16);
 }
 
+/*
+ * An IPv6 address is not usable when the kernel acknowledges it: addrconf
+ * joins its solicited-node group later, from a work queue, and until then
+ * neighbour solicitations for it are dropped (the sender retries only a
+ * second later).  The kernel announces the address (RTM_NEWADDR) right
+ * after that join, so listen first, then add, then wait for the
+ * announcement.  A link that is not running defers all of this to when
+ * it comes up, so there is nothing to wait for then.
+ */
+struct addr6_ctx {
+	int				 index;
+	const struct pk_os_inaddr	*a;
+	int				 seen;
+};
+
+static int
+addr6_event_cb(const struct nlmsghdr *h, void *arg)
+{
+	struct addr6_ctx *c;
+	const struct ifaddrmsg *ifa;
+	const struct nlattr *at;
+
+	c = arg;
+	if (h->nlmsg_type != RTM_NEWADDR)
+		return (MNL_CB_OK);
+	ifa = mnl_nlmsg_get_payload(h);
+	if (ifa->ifa_family != AF_INET6 || (int)ifa->ifa_index != c->index)
+		return (MNL_CB_OK);
+	mnl_attr_for_each(at, h, sizeof(*ifa)) {
+		if (mnl_attr_get_type(at) == IFA_ADDRESS &&
+		    mnl_attr_get_payload_len(at) == 16 &&
+		    memcmp(mnl_attr_get_payload(at), c->a->addr, 16) == 0)
+			c->seen = 1;
+	}
+	return (MNL_CB_OK);
+}
+
+static int
+link_running_cb(const struct nlmsghdr *h, void *arg)
+{
+	const struct ifinfomsg *ifi;
+	int *running;
+
+	running = arg;
+	if (h->nlmsg_type == RTM_NEWLINK) {
+		ifi = mnl_nlmsg_get_payload(h);
+		*running = (ifi->ifi_flags & IFF_RUNNING) != 0;
+	}
+	return (MNL_CB_OK);
+}
+
+static int
+link_running(struct pk_nl *nl, int index, struct pk_err *err)
+{
+	char buf[PK_NL_REQSIZE];
+	struct nlmsghdr *h;
+	struct ifinfomsg *ifi;
+	int running;
+
+	h = nl_req(buf, RTM_GETLINK, 0);
+	ifi = mnl_nlmsg_put_extra_header(h, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = index;
+	running = 0;
+	if (pk_nl_talk(nl, h, link_running_cb, &running, err) != 0)
+		return (-1);
+	return (running);
+}
+
+static int
+addr6_wait(struct pk_nl *ev, struct addr6_ctx *c, int64_t end_ms,
+    struct pk_err *err)
+{
+	char buf[PK_NL_BUFSIZE];
+	struct pollfd pfd;
+	ssize_t n;
+	int rc;
+
+	pfd.fd = mnl_socket_get_fd(ev->sk);
+	pfd.events = POLLIN;
+	while (!c->seen) {
+		rc = poll(&pfd, 1, pk_ms_left(end_ms));
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc < 0)
+			return (pk_err_sys(err, errno, "poll"));
+		if (rc == 0)
+			return (pk_err_set(err, ETIMEDOUT, "the kernel did not "
+			    "announce the address as usable within its "
+			    "deadline"));
+		n = recv(pfd.fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0 && errno != EAGAIN && errno != EINTR)
+			return (pk_err_sys(err, errno, "address events"));
+		if (n > 0)
+			(void)mnl_cb_run(buf, (size_t)n, 0, 0, addr6_event_cb,
+			    c);
+	}
+	return (0);
+}
+
+static int
+addr6_add(struct pk_os_vnet *ov, struct pk_nl *nl, struct nlmsghdr *h,
+    int index, const struct pk_os_inaddr *a, struct pk_err *err)
+{
+	struct addr6_ctx c;
+	struct pk_nl ev;
+	unsigned group;
+	int running, rc;
+
+	if ((running = link_running(nl, index, err)) < 0)
+		return (-1);
+	if (!running)
+		return (pk_nl_talk(nl, h, NULL, NULL, err));
+	if (pk_linux_nl_in(ov, NETLINK_ROUTE, &ev, err) != 0)
+		return (-1);
+	group = RTNLGRP_IPV6_IFADDR;
+	if (mnl_socket_setsockopt(ev.sk, NETLINK_ADD_MEMBERSHIP, &group,
+	    sizeof(group)) != 0) {
+		pk_nl_close(&ev);
+		return (pk_err_sys(err, errno, "address events"));
+	}
+	c.index = index;
+	c.a = a;
+	c.seen = 0;
+	rc = pk_nl_talk(nl, h, NULL, NULL, err);
+	if (rc == 0)
+		rc = addr6_wait(&ev, &c, pk_now_ms() + pk_deadline_ms(2000),
+		    err);
+	pk_nl_close(&ev);
+	return (rc);
+}
+
 int
 pk_os_addr_change(struct pk_os_vnet *ov, const char *name, int index,
     int add, const struct pk_os_inaddr *a, struct pk_err *err)
@@ -556,6 +690,7 @@ pk_os_addr_change(struct pk_os_vnet *ov, const char *name, int index,
 		/* Never tentative: tests use the address at once. */
 		ifa->ifa_flags = IFA_F_NODAD;
 		mnl_attr_put_u32(h, IFA_FLAGS, IFA_F_NODAD);
+		return (rtnl_put(ov, addr6_add(ov, nl, h, index, a, err)));
 	}
 	return (rtnl_put(ov, pk_nl_talk(nl, h, NULL, NULL, err)));
 }

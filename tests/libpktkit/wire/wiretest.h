@@ -5,7 +5,9 @@
 #define WIRETEST_H
 
 #include <sys/types.h>
+#include <sys/socket.h>
 
+#include <netinet/in.h>
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <stdio.h>

@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+#
+# golden_scapy.py: regenerate golden.h, the frames scapy builds for the
+# command lines that probe_test.c feeds to pft_ping's probe builder.
+#
+# Not run by the build or the tests (nothing in pktkit needs scapy); run
+# it by hand with Debian's /usr/bin/python3 when a shape changes:
+#
+#	/usr/bin/python3 golden_scapy.py > golden.h
+#
+# The probes are built the way pft_ping.py builds them (its send path
+# re-expressed here), with the sender's environment fixed: source MAC
+# 02:00:00:00:00:01, next hop 02:00:00:00:00:02, source address
+# 192.0.2.1 or 2001:db8::1 unless --fromaddr says otherwise.  tcp3way and
+# udp are the shapes pktkit infers for the newer script's ping types.
+import logging
+logging.getLogger("scapy").setLevel(logging.CRITICAL)
+import scapy.all as sp
+
+MAGIC = bytes.fromhex("42c0ffee")
+CASES = [
+    "--sendif e0 --to 198.51.100.3 --recvif e1",
+    "--sendif e0 --to 198.51.100.3 --recv e1 --send-tc 3 --expect-tc 39",
+    "--sendif e0 --to 198.51.100.2 --recvif e1 --ping-type=tcpsyn "
+    "--send-mss=1400 --expect-mss=1300",
+    "--sendif e0 --to 2001:db8:43::2 --recvif e1 --ping-type=tcpsyn "
+    "--send-mss=1400 --expect-mss=1300 --send-tcpopt-unaligned",
+    "--sendif e0 --to 198.51.100.2 --recvif e1 --ping-type=tcpsyn "
+    "--send-hlim=40 --expect-hlim=49",
+    "--sendif e0 --to 2001:db8:43::2 --recvif e1 --ping-type=tcpsyn "
+    "--send-tc=0 --expect-tc=66",
+    "--sendif e0 --to 198.51.100.2 --recvif e1 --ping-type=icmp "
+    "--send-length=2000 --send-frag-length 1000",
+    "--sendif e0 --to 198.51.100.2 --recvif e1 --send-length 2000 "
+    "--send-frag-length 1001",
+    "--sendif e0 --to 198.51.100.2 --replyif e0 --ping-type=icmp "
+    "--send-length=2000 --send-flags DF",
+    "--sendif e0 --to 192.0.2.1 --fromaddr 198.51.100.2 --replyif e1",
+    "--sendif e0 --to 2001:db8::1 --replyif e0",
+    "--sendif e0 --to 192.0.2.1 --send-nop --replyif e0",
+    "--sendif e0 --to 198.51.100.2 --recvif e1 --send-nop "
+    "--send-length 100 --send-frag-length 64",
+    "--sendif e0 --to 2001:db8:43::2 --recvif e1 --ping-type=tcpsyn "
+    "--send-sport=4201",
+    "--sendif e0 --to 2001:db8:43::2 --replyif e0 --ping-type=tcp3way "
+    "--send-sport=4211 --fromaddr 2001:db8:44::1",
+    "--ping-type=udp --sendif e0 --fromaddr 198.51.100.254 "
+    "--to 203.0.113.254 --recvif e1",
+    "--sendif e0 --to 198.51.100.2 --recvif e1 --tcpsyn --tcpopt_unaligned",
+    "--sendif e0 --to 198.51.100.2 --recvif e1 --send-length=6 "
+    "--send-seq 12345 --send-flags DF+MF --send-hlim 1 --send-tc 255",
+    "--sendif e0 --to 198.51.100.2 --recvif e1 --ping-type tcpsyn "
+    "--send-seq 4294967295 --send-mss 65535 --send-flags evil",
+    "--sendif e0 --to 2001:db8::2 --recvif e1 --send-hlim 255 "
+    "--send-tc 184 --send-length 1",
+]
+
+
+def opt(words, name, conv=str):
+    val = None
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w == name:
+            val = words[i + 1]
+        elif w.startswith(name + "="):
+            val = w.split("=", 1)[1]
+        i += 1
+    return conv(val) if val is not None else None
+
+
+def payload(n):
+    return (MAGIC * (n // 4 + 1))[:n]
+
+
+def probe(cmd):
+    w = cmd.split()
+    to = opt(w, "--to")
+    frm = opt(w, "--fromaddr")
+    ptype = opt(w, "--ping-type") or ("tcpsyn" if "--tcpsyn" in w else "icmp")
+    length = opt(w, "--send-length", int) or 4
+    frag = opt(w, "--send-frag-length", int)
+    hlim = opt(w, "--send-hlim", int)
+    tc = opt(w, "--send-tc", int)
+    mss = opt(w, "--send-mss", int)
+    seq = opt(w, "--send-seq", int)
+    sport = opt(w, "--send-sport", int)
+    flags = opt(w, "--send-flags")
+    unaligned = "--send-tcpopt-unaligned" in w or "--tcpopt_unaligned" in w
+    ether = sp.Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
+    if ":" in to:
+        ip = sp.IPv6(dst=to, src=frm or "2001:db8::1")
+        if hlim:
+            ip.hlim = hlim
+        if tc:
+            ip.tc = tc
+    else:
+        ip = sp.IP(dst=to, src=frm or "192.0.2.1",
+                   options="\x00" if "--send-nop" in w else "")
+        if flags:
+            ip.flags = flags
+        if tc:
+            ip.tos = tc
+        if hlim:
+            ip.ttl = hlim
+    if ptype == "icmp":
+        if ":" in to:
+            return [ether / ip / sp.ICMPv6EchoRequest(data=payload(length))]
+        pkt = ip / sp.ICMP(type="echo-request") / payload(length)
+        if frag:
+            return [ether / f for f in sp.fragment(pkt, fragsize=frag)]
+        return [ether / pkt]
+    if ptype == "udp":
+        return [ether / ip / sp.UDP(sport=sport or 20, dport=9) /
+                payload(length)]
+    opts = [("Timestamp", (1, 1)), ("MSS", mss if mss else 1280)]
+    if unaligned:
+        opts = [("NOP", 0)] + opts
+    tcp = sp.TCP(sport=sport or 20, dport=666 if ptype == "tcpsyn" else 9,
+                 flags="S", options=opts, seq=seq or 0)
+    return [ether / ip / tcp]
+
+
+print("/* Generated by golden_scapy.py (scapy %s); do not edit. */"
+      % sp.conf.version)
+print("static const struct golden {\n\tconst char\t*cmd;\n"
+      "\tconst char\t*hex;\t/* frames joined by ',' */\n} goldens[] = {")
+for c in CASES:
+    frames = ",".join(sp.raw(f).hex() for f in probe(c))
+    words = c.split()
+    lines, cur = [], ""
+    for wd in words:
+        if cur and len(cur) + len(wd) + 1 > 60:
+            lines.append(cur + " ")
+            cur = wd
+        else:
+            cur = (cur + " " + wd) if cur else wd
+    lines.append(cur)
+    print("\t{ " + "\n\t    ".join('"%s"' % l for l in lines) + ",")
+    for i in range(0, len(frames), 64):
+        print('\t    "%s"' % frames[i:i + 64])
+    print("\t},")
+print("};")
