@@ -73,12 +73,12 @@ expect_processed(struct pk_tc *t, struct frag6 *f)
 	const struct pk_dpkt *d;
 
 	d = frag6_expect_error(t, f, FRAG6_UNREACH_PORT, FRAG6_ANSWER_MS);
-	l = frag6_layer(d, PK_PROTO_UDP);
+	l = pt_layer(d, PK_PROTO_UDP);
 	ATF_CHECK_EQ(l->u.udp.sport, FRAG6_SPORT);
 	ATF_CHECK_EQ(l->u.udp.dport, FRAG6_DPORT);
 	/* (pcap's tcp[] reaches only into IPv4.) */
 	d = pk_expect(t, f->s, "tcp", FRAG6_ANSWER_MS);
-	l = frag6_layer(d, PK_PROTO_TCP);
+	l = pt_layer(d, PK_PROTO_TCP);
 	ATF_CHECK_EQ(l->u.tcp.flags, PK_TH_RST | PK_TH_ACK);
 	ATF_CHECK_EQ(l->u.tcp.sport, TCP_DPORT);
 	ATF_CHECK_EQ(l->u.tcp.dport, TCP_SPORT);
@@ -261,12 +261,12 @@ PK_TC_BODY(hop_by_hop_after_destination_options_gets_param_problem, t)
 	d = frag6_expect_error(t, &f, FRAG6_PARAMPROB_NEXTHDR,
 	    FRAG6_ANSWER_MS);
 	ATF_CHECK_EQ(frag6_icmp6_rest(d), 40);
-	l = frag6_layer(d, PK_PROTO_UDP);
+	l = pt_layer(d, PK_PROTO_UDP);
 	ATF_CHECK_EQ(l->u.udp.sport, FRAG6_SPORT);
 	d = frag6_expect_error(t, &f, FRAG6_PARAMPROB_NEXTHDR,
 	    FRAG6_ANSWER_MS);
 	ATF_CHECK_EQ(frag6_icmp6_rest(d), 40);
-	l = frag6_layer(d, PK_PROTO_TCP);
+	l = pt_layer(d, PK_PROTO_TCP);
 	ATF_CHECK_EQ(l->u.tcp.sport, TCP_SPORT);
 	/* And nothing of code 0, which FreeBSD's test checks. */
 	frag6_expect_silence(t, &f);

@@ -59,6 +59,8 @@
 
 #include "pktkit.h"
 
+#include "../../common/porttest.h"
+
 #define	FRAG6_UNUSED	__attribute__((__unused__))
 
 enum frag6_mode {
@@ -253,17 +255,6 @@ frag6_expect_silence(struct pk_tc *t, struct frag6 *f)
 	    FRAG6_ANSWER_MS);
 }
 
-/* The first layer of protocol p in d (quoted ones included), or fail. */
-static FRAG6_UNUSED const struct pk_dlayer *
-frag6_layer(const struct pk_dpkt *d, enum pk_proto p)
-{
-	const struct pk_dlayer *l;
-
-	l = pk_dpkt_find(d, p, 0);
-	ATF_REQUIRE_MSG(l != NULL, "no %s layer", pk_proto_name(p));
-	return (l);
-}
-
 /*
  * An ICMPv6 error (filter) from the peer to the host, within ms; checks
  * its addresses and returns it.
@@ -274,14 +265,11 @@ frag6_expect_error(struct pk_tc *t, struct frag6 *f, const char *filter,
 {
 	const struct pk_dlayer *ip;
 	const struct pk_dpkt *d;
-	struct in6_addr a;
 
 	d = pk_expect(t, f->s, filter, ms);
-	ip = frag6_layer(d, PK_PROTO_IP6);
-	ATF_REQUIRE(inet_pton(AF_INET6, f->dst, &a) == 1);
-	ATF_CHECK(memcmp(&ip->u.ip6.src, &a, sizeof(a)) == 0);
-	ATF_REQUIRE(inet_pton(AF_INET6, f->src, &a) == 1);
-	ATF_CHECK(memcmp(&ip->u.ip6.dst, &a, sizeof(a)) == 0);
+	ip = pt_layer(d, PK_PROTO_IP6);
+	ATF_CHECK(pt_ip6_is(&ip->u.ip6.src, f->dst));
+	ATF_CHECK(pt_ip6_is(&ip->u.ip6.dst, f->src));
 	return (d);
 }
 
@@ -291,7 +279,7 @@ static FRAG6_UNUSED uint32_t
 frag6_icmp6_rest(const struct pk_dpkt *d)
 {
 
-	return (frag6_layer(d, PK_PROTO_ICMP6)->u.icmp.rest);
+	return (pt_layer(d, PK_PROTO_ICMP6)->u.icmp.rest);
 }
 
 /*
@@ -357,7 +345,7 @@ frag6_udp_sum(struct pk_tc *t, struct frag6 *f, int sport, const void *data,
 	    .len = len)), frame, sizeof(frame), &flen, &err) != 0)
 		pk_tc_fail_err(t, __FILE__, __LINE__, &err);
 	ATF_REQUIRE(pk_dissect(frame, flen, PK_DLT_EN10MB, &d) == 0);
-	u = frag6_layer(&d, PK_PROTO_UDP);
+	u = pt_layer(&d, PK_PROTO_UDP);
 	ATF_REQUIRE(u->cksum == PK_CKSUM_OK);
 	return (u->u.udp.sum);
 }

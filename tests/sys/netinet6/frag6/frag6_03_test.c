@@ -44,7 +44,7 @@ expect_unreach(struct pk_tc *t, struct frag6 *f, int sport)
 	const struct pk_dpkt *d;
 
 	d = frag6_expect_error(t, f, FRAG6_UNREACH_PORT, FRAG6_ANSWER_MS);
-	ATF_CHECK_EQ(frag6_layer(d, PK_PROTO_UDP)->u.udp.sport, sport);
+	ATF_CHECK_EQ(pt_layer(d, PK_PROTO_UDP)->u.udp.sport, sport);
 	return (d);
 }
 

@@ -62,7 +62,7 @@ offset_overflow(struct pk_tc *t, enum frag6_mode mode)
 	/* The first fragment of id 7 was kept, and its queue expires. */
 	d = frag6_expect_error(t, &f, FRAG6_TIMXCEED_REASS, FRAG6_EXPIRY_MS);
 	frag6_check_quoted_id(d, 7);
-	ATF_CHECK_EQ(frag6_layer(d, PK_PROTO_UDP)->u.udp.sport, FRAG6_SPORT);
+	ATF_CHECK_EQ(pt_layer(d, PK_PROTO_UDP)->u.udp.sport, FRAG6_SPORT);
 	frag6_expect_silence(t, &f);
 	if (mode == FRAG6_STACK) {
 		/*

@@ -25,7 +25,7 @@ lone_first_fragment(struct pk_tc *t, enum frag6_mode mode)
 	frag6_expect_silence(t, &f);
 	d = frag6_expect_error(t, &f, FRAG6_TIMXCEED_REASS, FRAG6_EXPIRY_MS);
 	frag6_check_quoted_id(d, 2);
-	ATF_CHECK_EQ(frag6_layer(d, PK_PROTO_UDP)->u.udp.dport, FRAG6_DPORT);
+	ATF_CHECK_EQ(pt_layer(d, PK_PROTO_UDP)->u.udp.dport, FRAG6_DPORT);
 	frag6_expect_silence(t, &f);
 	if (mode == FRAG6_STACK)
 		frag6_check_counts(t, &f, &(struct frag6_counts){ .reqds = 1,

@@ -31,7 +31,7 @@ first_fragment_with_payload(struct pk_tc *t, enum frag6_mode mode)
 	d = frag6_expect_error(t, &f, FRAG6_TIMXCEED_REASS, FRAG6_EXPIRY_MS);
 	frag6_check_quoted_id(d, 3);
 	/* The quote is cut to fit the minimum MTU, 1280 bytes in all. */
-	ip = frag6_layer(d, PK_PROTO_IP6);
+	ip = pt_layer(d, PK_PROTO_IP6);
 	ATF_CHECK_EQ(ip->u.ip6.plen, 1280 - 40);
 	frag6_expect_silence(t, &f);
 	if (mode == FRAG6_STACK)

@@ -59,7 +59,7 @@ ecn_mix(struct pk_tc *t, enum frag6_mode mode)
 	frag6_expect_silence(t, &f);
 	send_pair(t, &f, 0x1302, FRAG6_SPORT + 2, ECT0, CE);
 	d = frag6_expect_error(t, &f, FRAG6_UNREACH_PORT, FRAG6_ANSWER_MS);
-	ATF_CHECK_EQ(frag6_layer(d, PK_PROTO_UDP)->u.udp.sport,
+	ATF_CHECK_EQ(pt_layer(d, PK_PROTO_UDP)->u.udp.sport,
 	    FRAG6_SPORT + 2);
 	/* The reassembled datagram carries the congestion mark. */
 	quoted = pk_dpkt_find(d, PK_PROTO_IP6, 1);

@@ -41,7 +41,7 @@ thirty_fragments(struct pk_tc *t, enum frag6_mode mode)
 		    PK_RAW(.data = data + i * CHUNK, .len = CHUNK)));
 	}
 	d = frag6_expect_error(t, &f, FRAG6_UNREACH_PORT, FRAG6_ANSWER_MS);
-	ATF_CHECK_EQ(frag6_layer(d, PK_PROTO_UDP)->u.udp.len,
+	ATF_CHECK_EQ(pt_layer(d, PK_PROTO_UDP)->u.udp.len,
 	    8 + sizeof(data));
 	frag6_expect_silence(t, &f);
 	if (mode == FRAG6_STACK)

@@ -35,6 +35,8 @@
 
 #include "pktkit.h"
 
+#include "../../common/porttest.h"
+
 /* A sentinel: a UDP datagram to a closed port, and its answer. */
 #define	SENTINEL_PORT	7777
 #define	SENTINEL							\
@@ -42,17 +44,6 @@
 	"icmp6[icmp6code] == 4"
 
 #define	ANSWER_MS	2000
-
-/* The first layer of protocol p in d, or fail. */
-static const struct pk_dlayer *
-layer(const struct pk_dpkt *d, enum pk_proto p)
-{
-	const struct pk_dlayer *l;
-
-	l = pk_dpkt_find(d, p, 0);
-	ATF_REQUIRE_MSG(l != NULL, "no %s layer", pk_proto_name(p));
-	return (l);
-}
 
 static void
 send_sentinel(struct pk_tc *t, struct pk_if *ifp, const char *dst)
@@ -178,7 +169,7 @@ dup_frag_hdr(struct pk_tc *t, int ct)
 	send_dup_frag_echo(t, &topo);
 	d = pk_expect(t, s, "icmp6[icmp6type] == icmp6-parameterproblem and "
 	    "icmp6[icmp6code] == 0", ANSWER_MS);
-	ATF_CHECK_EQ(layer(d, PK_PROTO_ICMP6)->u.icmp.rest, ct ? 40 : 48);
+	ATF_CHECK_EQ(pt_layer(d, PK_PROTO_ICMP6)->u.icmp.rest, ct ? 40 : 48);
 	l = pk_dpkt_find(d, PK_PROTO_IP6_FRAG, ct ? 0 : 1);
 	ATF_REQUIRE(l != NULL);
 	ATF_CHECK_EQ(l->u.ip6ext.id, 0x6602);
@@ -272,7 +263,7 @@ overlap_inside(struct pk_tc *t, int ct)
 	send_overlap(t, &topo, 1, 32, 8);
 	d = pk_expect(t, s, "icmp6[icmp6type] == icmp6-echoreply and "
 	    "icmp6[4:2] == 1", ANSWER_MS);
-	icmp = layer(d, PK_PROTO_ICMP6);
+	icmp = pt_layer(d, PK_PROTO_ICMP6);
 	ATF_CHECK_EQ(icmp->cksum, PK_CKSUM_OK);
 	p = pk_dlayer_payload(d, icmp, &n);
 	ATF_REQUIRE_EQ(n, 180);
@@ -418,7 +409,7 @@ big_ping(struct pk_tc *t, struct pk_if *ifp, struct pk_sniffer *s,
 	    "icmp6-echoreply and icmp6[4:2] == %d and icmp6[6:2] == %d",
 	    BIG_ID, seq);
 	d = pk_expect(t, s, filter, ANSWER_MS);
-	icmp = layer(d, PK_PROTO_ICMP6);
+	icmp = pt_layer(d, PK_PROTO_ICMP6);
 	ATF_CHECK_EQ(icmp->cksum, PK_CKSUM_OK);
 	p = pk_dlayer_payload(d, icmp, &n);
 	ATF_CHECK_EQ_MSG(n, len, "ping %s: reply of %zu bytes for %zu",
