@@ -90,7 +90,10 @@ send_dup_frag_echo(struct pk_tc *t, struct pk_topo *topo)
 
 /*
  * pf's "min-ttl 10" has no part in what the case checks (the probe's
- * hop limit is 64) and is left out of the nftables text.
+ * hop limit is 64) and is left out of the nftables text.  FreeBSD also
+ * makes dummymbuf(4) enlarge every incoming mbuf to 3000 bytes, to vary
+ * pf's buffer layout; Linux has no counterpart and the case does
+ * without.
  */
 static const struct pk_ruleset dup_frag_hdr_rules = {
 	.nft =
