@@ -269,6 +269,16 @@ uint64_t pk_tc_stat(struct pk_tc *t, const char *file, int line,
 	    struct pk_vnet *v, const char *name);
 
 /*
+ * Wait up to ms for a statistic of v to reach at least min (see
+ * pk_vnet_stat_wait()); fail the case if it does not.  Returns the
+ * value reached.
+ */
+#define	pk_stat_wait(t, v, name, min, ms)				\
+	pk_tc_stat_wait((t), __FILE__, __LINE__, (v), (name), (min), (ms))
+uint64_t pk_tc_stat_wait(struct pk_tc *t, const char *file, int line,
+	    struct pk_vnet *v, const char *name, uint64_t min, unsigned ms);
+
+/*
  * Load a firewall ruleset into v (see struct pk_ruleset).
  */
 #define	pk_fw(t, v, rs)							\

@@ -339,6 +339,18 @@ int	pk_vnet_stat(struct pk_vnet *v, const char *name, uint64_t *val,
 	    struct pk_err *err);
 
 /*
+ * Wait up to ms (nominal, see pk_deadline_ms()) for statistic name of v
+ * to reach at least min, for what leaves only a counter behind (a
+ * reassembly queue that expires without an error to send).  The kernel
+ * does not announce counter changes, so the value is read again every
+ * few milliseconds; a value already reached returns at once.  Returns 1
+ * when reached, 0 at the deadline (err says what was waited for and the
+ * last value), -1 on error; *val (may be NULL) gets the last value read.
+ */
+int	pk_vnet_stat_wait(struct pk_vnet *v, const char *name, uint64_t min,
+	    unsigned ms, uint64_t *val, struct pk_err *err);
+
+/*
  * Portable switches tests need often, mapped to the OS's sysctls.
  */
 int	pk_vnet_forwarding(struct pk_vnet *v, int on, struct pk_err *err);
