@@ -536,6 +536,280 @@ PK_TC_BODY(fragment_match_passes_only_fragments, t)
 	ATF_CHECK_EQ(pfs_layer(d, PK_PROTO_IP4)->u.ip4.len, 20 + 8 + 2000);
 }
 
+/*
+ * mtu_diff: host 192.0.2.1/25 - "first" 192.0.2.2/25 and 192.0.2.130/25
+ * (MTU 9000) - "second" 192.0.2.131/25 (MTU 9000).
+ */
+static const struct pk_ruleset pass_reassemble_fwd = {
+	.nft =
+	    "flush ruleset\n"
+	    "table inet f {\n"
+	    "  chain fw { type filter hook forward priority 0; policy drop;\n"
+	    "    ct state new,established,related accept\n"
+	    "  }\n"
+	    "}\n",
+	.pf =
+	    "set reassemble yes\n"
+	    "pass keep state\n",
+};
+
+PK_TC_CONF(mtu_diff_reassembled_echo_crosses_larger_mtu, "a fragmented "
+    "echo reassembled by the firewall is forwarded onto a link with a "
+    "larger MTU and answered; Linux sends it there in its original "
+    "fragment sizes", .require_progs = "nft");
+PK_TC_BODY(mtu_diff_reassembled_echo_crosses_larger_mtu, t)
+{
+	const struct pk_dlayer *ip;
+	const struct pk_seen *seen;
+	struct pk_sniffer *s, *big;
+	struct pk_vnet *first, *second;
+	struct pk_epair *small, *large;
+	const struct pk_dpkt *d;
+	size_t i, nfrags;
+
+	fill_big_payload();
+	first = pk_vnet(t, "first");
+	second = pk_vnet(t, "second");
+	small = pk_epair(t, NULL, first);
+	large = pk_epair(t, first, second);
+	pk_addr(t, small->a, "192.0.2.1/25");
+	pk_addr(t, small->b, "192.0.2.2/25");
+	pk_addr(t, large->a, "192.0.2.130/25");
+	pk_addr(t, large->b, "192.0.2.131/25");
+	pk_mtu(t, large->a, 9000);
+	pk_mtu(t, large->b, 9000);
+	pk_forwarding(t, first);
+	pk_route(t, second, "default", "192.0.2.130");
+	pk_route(t, NULL, "192.0.2.128/25", "192.0.2.2");
+	pk_fw(t, first, &pass_reassemble_fwd);
+	pfs_echo(t, small->a, "192.0.2.131", 1, 1);
+
+	s = pk_sniff_with(t, small->a, "icmp", .dir = PK_DIR_IN,
+	    .reassemble = 1);
+	big = pk_sniff_with(t, large->b, "ip[4:2] == 2", .dir = PK_DIR_IN);
+	send_fragmented(t, small->a, BIG_ECHO("192.0.2.131", 2, 8000, 0),
+	    1500);
+	d = pk_expect(t, s, pfs_echo_reply_filter("", 2), 2000);
+	ip = pfs_layer(d, PK_PROTO_IP4);
+	ATF_CHECK_EQ(ip->u.ip4.len, 20 + 8 + 8000);
+	ATF_CHECK(pfs_payload_is(d, pfs_layer(d, PK_PROTO_ICMP4),
+	    big_payload, 8000));
+	/*
+	 * pf sends the reassembled request whole on the large link.
+	 * Linux remembers the largest fragment it reassembled and cuts
+	 * the packet it forwards back to that size, whatever the MTU.
+	 */
+	ATF_CHECK(pk_sniff_poll(big, NULL) == 0);
+	nfrags = pk_sniff_count(big);
+	ATF_CHECK_EQ_MSG(nfrags, 6, "%zu fragments on the large link",
+	    nfrags);
+	for (i = 0; i < nfrags; i++) {
+		seen = pk_sniff_get(big, i);
+		ATF_REQUIRE(seen != NULL);
+		ip = pfs_layer(&seen->d, PK_PROTO_IP4);
+		ATF_CHECK_MSG(ip->u.ip4.len <= 1500, "a %u-byte fragment",
+		    ip->u.ip4.len);
+		ATF_CHECK_EQ(ip->u.ip4.mf, i + 1 < nfrags);
+	}
+}
+
+/*
+ * no_df: tester (the case host, MTU 9000) - router (9000 | 1500) -
+ * server, pk_topo_router's addresses.
+ */
+static void
+no_df_setup(struct pk_tc *t, struct pk_topo *topo)
+{
+
+	pk_topo_router(t, topo);
+	pk_mtu(t, topo->client_if, 9000);
+	pk_mtu(t, topo->router_in, 9000);
+	pfs_echo(t, topo->client_if, topo->server4, 1, 1);
+}
+
+static const struct pk_ruleset no_df_stateless = {
+	.nft =
+	    "flush ruleset\n"
+	    "table ip f {\n"
+	    "  chain fw { type filter hook forward priority 0; policy drop;\n"
+	    "    icmp type { echo-request, echo-reply } accept\n"
+	    "  }\n"
+	    "}\n",
+	.pf =
+	    "set reassemble no\n"
+	    "pass out\n"
+	    "block in\n"
+	    "pass in inet proto icmp all icmp-type echoreq\n",
+};
+static const struct pk_ruleset no_df_reassemble = {
+	.nft =
+	    "flush ruleset\n"
+	    "table ip f {\n"
+	    "  chain fw { type filter hook forward priority 0; policy drop;\n"
+	    "    ct state established,related accept\n"
+	    "    icmp type echo-request accept\n"
+	    "  }\n"
+	    "}\n",
+	.pf =
+	    "set reassemble yes\n"
+	    "pass out\n"
+	    "block in\n"
+	    "pass in inet proto icmp all icmp-type echoreq\n",
+};
+/*
+ * pf's "no-df" clears DF as it reassembles.  nft clears it with a
+ * rule, which must run before routing: the forward hook comes after
+ * the MTU check, which has already refused the packet by then.
+ */
+static const struct pk_ruleset no_df_clear = {
+	.nft =
+	    "flush ruleset\n"
+	    "table ip f {\n"
+	    "  chain p { type filter hook prerouting priority -150;\n"
+	    "    ip frag-off & 0x4000 != 0 ip frag-off set "
+	    "ip frag-off & 0xbfff\n"
+	    "  }\n"
+	    "  chain fw { type filter hook forward priority 0; policy drop;\n"
+	    "    ct state established,related accept\n"
+	    "    icmp type echo-request accept\n"
+	    "  }\n"
+	    "}\n",
+	.pf =
+	    "set reassemble yes no-df\n"
+	    "pass out\n"
+	    "block in\n"
+	    "pass in inet proto icmp all icmp-type echoreq\n",
+};
+
+PK_TC_CONF(no_df_clearing_lets_df_echo_through, "a 2000-byte echo "
+    "towards a 1500-byte link: its fragmented reply passes only with "
+    "reassembly; with DF the router refuses it with fragmentation needed, "
+    "unless the firewall clears DF", .require_progs = "nft");
+PK_TC_BODY(no_df_clearing_lets_df_echo_through, t)
+{
+	const struct pk_dlayer *ic, *ip;
+	const struct pk_dpkt *d;
+	struct pk_sniffer *s;
+	struct pk_topo topo;
+
+	fill_big_payload();
+	no_df_setup(t, &topo);
+	s = pk_sniff_with(t, topo.client_if, "icmp", .dir = PK_DIR_IN,
+	    .reassemble = 1);
+
+	/* No reassembly: the reply's second fragment is dropped. */
+	pk_fw(t, topo.router, &no_df_stateless);
+	pk_send(t, topo.client_if, BIG_ECHO(topo.server4, 2, 2000, 0));
+	pfs_echo_send(t, topo.client_if, NULL, topo.server4, SENTINEL_ID, 1);
+	pk_expect_none_until(t, s, pfs_echo_reply_filter("", 2),
+	    pfs_echo_reply_filter("", SENTINEL_ID), 2000);
+
+	/* Reassembly: it passes. */
+	pk_fw(t, topo.router, &no_df_reassemble);
+	pk_send(t, topo.client_if, BIG_ECHO(topo.server4, 3, 2000, 0));
+	d = pk_expect(t, s, pfs_echo_reply_filter("", 3), 2000);
+	ATF_CHECK_EQ(pfs_layer(d, PK_PROTO_IP4)->u.ip4.len, 2028);
+
+	/* DF set: the router cannot fragment and says why. */
+	pk_send(t, topo.client_if, BIG_ECHO(topo.server4, 4, 2000, 1));
+	d = pk_expect(t, s, "icmp[icmptype] == icmp-unreach", 2000);
+	ip = pfs_layer(d, PK_PROTO_IP4);
+	ic = pfs_layer(d, PK_PROTO_ICMP4);
+	ATF_CHECK(pfs_ip4_is(&ip->u.ip4.src, topo.router_in4));
+	ATF_CHECK_EQ(ic->u.icmp.code, 4);
+	ATF_CHECK_EQ(ic->u.icmp.rest & 0xffff, 1500);
+	ATF_CHECK_EQ(pfs_layer_n(d, PK_PROTO_IP4, 1)->u.ip4.id, 4);
+	pfs_echo_send(t, topo.client_if, NULL, topo.server4, SENTINEL_ID, 2);
+	pk_expect_none_until(t, s, pfs_echo_reply_filter("", 4),
+	    pfs_echo_reply_filter("", SENTINEL_ID), 2000);
+
+	/* The firewall clears DF: the router fragments, the reply comes. */
+	pk_fw(t, topo.router, &no_df_clear);
+	pk_send(t, topo.client_if, BIG_ECHO(topo.server4, 5, 2000, 1));
+	d = pk_expect(t, s, pfs_echo_reply_filter("", 5), 2000);
+	ATF_CHECK_EQ(pfs_layer(d, PK_PROTO_IP4)->u.ip4.len, 2028);
+	ATF_CHECK(pfs_payload_is(d, pfs_layer(d, PK_PROTO_ICMP4),
+	    big_payload, 2000));
+}
+
+/*
+ * icmp.py TestICMP: vnet1 192.0.2.2 - router 192.0.2.1 / 198.51.100.1
+ * (MTU 1492 on that link) - vnet3 198.51.100.2; pf "set reassemble
+ * yes", "set state-policy if-bound", "block", "pass inet proto icmp
+ * icmp-type echoreq".  The case host is vnet1.
+ */
+static const struct pk_ruleset echoreq_stateful = {
+	.nft =
+	    "table ip f {\n"
+	    "  chain fw { type filter hook forward priority 0; policy drop;\n"
+	    "    ct state established,related accept\n"
+	    "    icmp type echo-request accept\n"
+	    "  }\n"
+	    "}\n",
+	.pf =
+	    "set reassemble yes\n"
+	    "set state-policy if-bound\n"
+	    "block\n"
+	    "pass inet proto icmp icmp-type echoreq\n",
+};
+
+PK_TC_CONF(fragmentation_needed_names_next_hop_mtu, "DF echo requests "
+    "that fit a 1492-byte link are answered; one 4 bytes too long gets "
+    "fragmentation needed from the router, with MTU 1492",
+    .require_progs = "nft");
+PK_TC_BODY(fragmentation_needed_names_next_hop_mtu, t)
+{
+	static const size_t sizes[] = { 128, 1464 };
+	static uint8_t f0[1468];
+	const struct pk_dlayer *ip, *ic, *inner;
+	struct pk_vnet *router, *v3;
+	struct pk_epair *if1, *if2;
+	const struct pk_dpkt *d;
+	size_t i;
+
+	memset(f0, 0xf0, sizeof(f0));
+	router = pk_vnet(t, "router");
+	v3 = pk_vnet(t, "vnet3");
+	if1 = pk_epair(t, NULL, router);
+	if2 = pk_epair(t, router, v3);
+	pk_addr(t, if1->a, "192.0.2.2/24");
+	pk_addr(t, if1->b, "192.0.2.1/24");
+	pk_addr(t, if2->a, "198.51.100.1/24");
+	pk_addr(t, if2->b, "198.51.100.2/24");
+	pk_mtu(t, if2->a, 1492);
+	pk_mtu(t, if2->b, 1492);
+	pk_forwarding(t, router);
+	pk_route(t, NULL, "default", "192.0.2.1");
+	pk_route(t, v3, "default", "198.51.100.1");
+	pk_fw(t, router, &echoreq_stateful);
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		d = pk_request(t, if1->a, PK_PKT(PK_IP4(.dst = "198.51.100.2",
+		    .df = 1), PK_ICMP4_ECHO(.id = 7, .seq = (int64_t)i + 1,
+		    .data = f0, .datalen = sizes[i])), 2000);
+		ip = pfs_layer(d, PK_PROTO_IP4);
+		ic = pfs_layer(d, PK_PROTO_ICMP4);
+		ATF_CHECK(pfs_ip4_is(&ip->u.ip4.src, "198.51.100.2"));
+		ATF_CHECK(pfs_ip4_is(&ip->u.ip4.dst, "192.0.2.2"));
+		ATF_CHECK_EQ(ic->u.icmp.type, 0);
+		ATF_CHECK_EQ(ic->u.icmp.code, 0);
+		ATF_CHECK_EQ(ip->u.ip4.len, 20 + 8 + sizes[i]);
+	}
+	d = pk_request(t, if1->a, PK_PKT(PK_IP4(.dst = "198.51.100.2",
+	    .df = 1, .id = 99), PK_ICMP4_ECHO(.id = 7, .seq = 3, .data = f0,
+	    .datalen = 1468)), 2000);
+	ip = pfs_layer(d, PK_PROTO_IP4);
+	ic = pfs_layer(d, PK_PROTO_ICMP4);
+	ATF_CHECK(pfs_ip4_is(&ip->u.ip4.src, "192.0.2.1"));
+	ATF_CHECK(pfs_ip4_is(&ip->u.ip4.dst, "192.0.2.2"));
+	ATF_CHECK_EQ(ic->u.icmp.type, 3);
+	ATF_CHECK_EQ(ic->u.icmp.code, 4);
+	ATF_CHECK_EQ(ic->u.icmp.rest & 0xffff, 1492);
+	inner = pfs_layer_n(d, PK_PROTO_IP4, 1);
+	ATF_CHECK_EQ(inner->u.ip4.id, 99);
+	ATF_CHECK(pfs_ip4_is(&inner->u.ip4.dst, "198.51.100.2"));
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
@@ -547,5 +821,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, reassembly_lets_fragmented_echo_pass);
 	ATF_TP_ADD_TC(tp, full_match_drops_noninitial_fragments);
 	ATF_TP_ADD_TC(tp, fragment_match_passes_only_fragments);
+	ATF_TP_ADD_TC(tp, mtu_diff_reassembled_echo_crosses_larger_mtu);
+	ATF_TP_ADD_TC(tp, no_df_clearing_lets_df_echo_through);
+	ATF_TP_ADD_TC(tp, fragmentation_needed_names_next_hop_mtu);
 	return (atf_no_error());
 }
