@@ -428,9 +428,6 @@ static void
 rd_setup(struct pk_tc *t, struct rd *rd)
 {
 	struct pk_epair *in, *out;
-	uint8_t mac[6];
-	char macs[18];
-	struct pk_err err;
 
 	rd->router = pk_vnet(t, "router");
 	in = pk_epair(t, NULL, rd->router);
@@ -444,10 +441,7 @@ rd_setup(struct pk_tc *t, struct rd *rd)
 	pk_addr(t, rd->rout, "198.51.100.1/24");
 	pk_forwarding(t, rd->router);
 	pk_route(t, NULL, "198.51.100.0/24", "192.0.2.2");
-	ATF_REQUIRE(pk_if_mac(rd->dummy, mac, &err) == 0);
-	snprintf(macs, sizeof(macs), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0],
-	    mac[1], mac[2], mac[3], mac[4], mac[5]);
-	pk_neigh(t, rd->rout, "198.51.100.2", macs);
+	pk_neigh(t, rd->rout, "198.51.100.2", pfs_mac(rd->dummy));
 }
 
 /* Stateless forwarding rules: they see every fragment as it is. */

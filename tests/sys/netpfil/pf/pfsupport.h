@@ -90,6 +90,22 @@ pfs_payload_is(const struct pk_dpkt *d, const struct pk_dlayer *l,
 	return (p != NULL && n == len && memcmp(p, data, len) == 0);
 }
 
+/* The MAC address of ifp as text (two calls' results stay valid). */
+static PFS_UNUSED const char *
+pfs_mac(struct pk_if *ifp)
+{
+	static char buf[2][18];
+	static int i;
+	struct pk_err err;
+	uint8_t m[6];
+
+	ATF_REQUIRE_MSG(pk_if_mac(ifp, m, &err) == 0, "%s", err.msg);
+	i = !i;
+	snprintf(buf[i], sizeof(buf[i]), "%02x:%02x:%02x:%02x:%02x:%02x",
+	    m[0], m[1], m[2], m[3], m[4], m[5]);
+	return (buf[i]);
+}
+
 /*
  * Rulesets whose texts name interfaces or addresses only known at run
  * time: nft and pf are printf formats that take the same arguments.
@@ -366,6 +382,8 @@ pfs_socket(struct pk_tc *t, struct pk_vnet *v, int af, int type,
 	struct pfs_sock *so;
 	struct pk_err err;
 
+	if (v == NULL)
+		v = pk_host(t);
 	if (pk_vnet_enter_do(v, pfs_sock_in, &r, &err) != 0) {
 		if (r.fd >= 0)
 			close(r.fd);
@@ -415,6 +433,8 @@ pfs_accept(struct pk_tc *t, struct pk_vnet *v, int lfd)
 	struct pk_err err;
 	int fd;
 
+	if (v == NULL)
+		v = pk_host(t);
 	pfs_wait_fd(lfd, POLLIN, 2000, "accept");
 	if ((fd = accept(lfd, NULL, NULL)) < 0 ||
 	    fcntl(fd, F_SETFL, O_NONBLOCK) != 0 ||
@@ -430,19 +450,20 @@ pfs_accept(struct pk_tc *t, struct pk_vnet *v, int lfd)
 }
 
 /*
- * A TCP connection from v to dst:port, made by v's kernel, established
+ * A TCP connection from v (NULL: the case host), from src:sport (NULL,
+ * 0: the kernel chooses), to dst:port, made by v's kernel, established
  * when this returns.
  */
 static PFS_UNUSED int
 pfs_connect(struct pk_tc *t, struct pk_vnet *v, const char *src,
-    const char *dst, uint16_t port)
+    uint16_t sport, const char *dst, uint16_t port)
 {
 	struct sockaddr_storage ss;
 	socklen_t len, elen;
 	int fd, e;
 
 	fd = pfs_socket(t, v, strchr(dst, ':') != NULL ? AF_INET6 : AF_INET,
-	    SOCK_STREAM, src, 0, 0);
+	    SOCK_STREAM, src, sport, 0);
 	ATF_REQUIRE(pfs_sockaddr(dst, port, &ss, &len) == 0);
 	if (connect(fd, (struct sockaddr *)&ss, len) != 0 &&
 	    errno != EINPROGRESS)
@@ -454,6 +475,35 @@ pfs_connect(struct pk_tc *t, struct pk_vnet *v, const char *src,
 		atf_tc_fail("connect to %s port %u: %s", dst, port,
 		    strerror(e));
 	return (fd);
+}
+
+/* "address port" of fd's peer (peer != 0) or its own end. */
+static PFS_UNUSED const char *
+pfs_sockname(int fd, int peer)
+{
+	static char buf[2][80];
+	static int i;
+	struct sockaddr_storage ss;
+	char a[INET6_ADDRSTRLEN];
+	socklen_t len;
+	uint16_t port;
+
+	i = !i;
+	len = sizeof(ss);
+	if ((peer ? getpeername(fd, (struct sockaddr *)&ss, &len) :
+	    getsockname(fd, (struct sockaddr *)&ss, &len)) != 0)
+		return ("?");
+	if (ss.ss_family == AF_INET6) {
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr,
+		    a, sizeof(a));
+		port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	} else {
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, a,
+		    sizeof(a));
+		port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	}
+	snprintf(buf[i], sizeof(buf[i]), "%s %u", a, port);
+	return (buf[i]);
 }
 
 /* Read exactly len bytes from fd within ms, and compare them. */
