@@ -107,6 +107,22 @@ pfs_mac(struct pk_if *ifp)
 }
 
 /*
+ * Have ifp's vnet resolve ip as a neighbour now.  A solicitation sent
+ * right after an IPv6 address was added can be dropped, and a kernel
+ * resolving for its own traffic tries again only a second later; the
+ * wire's resolution does not wait that long.
+ */
+static PFS_UNUSED void
+pfs_resolve(struct pk_tc *t, struct pk_if *ifp, const char *ip)
+{
+	struct pk_err err;
+	uint8_t mac[6];
+
+	if (pk_wire_resolve(pk_wire(t), ifp, ip, mac, &err) != 0)
+		pk_fail(t, "%s", err.msg);
+}
+
+/*
  * Rulesets whose texts name interfaces or addresses only known at run
  * time: nft and pf are printf formats that take the same arguments.
  */
@@ -229,10 +245,12 @@ pfs_tcp_synack_filter(const struct pfs_tcp *c)
 {
 	static char buf[256];
 
+	/* libpcap's tcp[] reaches into IPv4 only. */
 	snprintf(buf, sizeof(buf), "%s src %s and dst %s and tcp src port %u "
-	    "and tcp dst port %u and tcp[tcpflags] & (tcp-syn|tcp-ack) == "
-	    "(tcp-syn|tcp-ack)", strchr(c->dst, ':') != NULL ? "ip6" : "ip",
-	    c->dst, c->src, c->dport, c->sport);
+	    "and tcp dst port %u and %s & 0x12 == 0x12",
+	    strchr(c->dst, ':') != NULL ? "ip6" : "ip", c->dst, c->src,
+	    c->dport, c->sport, strchr(c->dst, ':') != NULL ? "ip6[53]" :
+	    "tcp[tcpflags]");
 	return (buf);
 }
 
