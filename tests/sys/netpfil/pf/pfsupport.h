@@ -59,6 +59,34 @@ pfs_layer_at(const char *file, int line, const struct pk_dpkt *d,
 	return (l);
 }
 
+/*
+ * pk_expect(), returning the log record (for its kernel timestamp).
+ */
+#define	pfs_expect_seen(t, s, filter, ms)				\
+	pfs_expect_seen_at((t), __FILE__, __LINE__, (s), (filter), (ms))
+
+static PFS_UNUSED const struct pk_seen *
+pfs_expect_seen_at(struct pk_tc *t, const char *file, int line,
+    struct pk_sniffer *s, const char *filter, unsigned ms)
+{
+	const struct pk_seen *sp;
+	struct pk_err err;
+	int rc;
+
+	rc = pk_sniff_expect(s, filter, NULL, NULL, ms, &sp, &err);
+	if (rc != 1)
+		pk_tc_fail(t, file, line, "%s", err.msg);
+	return (sp);
+}
+
+/* Did a come before b (kernel timestamps)? */
+static PFS_UNUSED int
+pfs_before(const struct pk_seen *a, const struct pk_seen *b)
+{
+
+	return (timercmp(&a->ts, &b->ts, <=));
+}
+
 /* Is a the address written s? */
 static PFS_UNUSED int
 pfs_ip4_is(const struct in_addr *a, const char *s)
@@ -554,6 +582,62 @@ pfs_write(int fd, const void *data, size_t len)
 
 	ATF_REQUIRE_MSG(write(fd, data, len) == (ssize_t)len, "write: %s",
 	    strerror(errno));
+}
+
+/*
+ * An echo exchange over TCP, as nc against inetd's echo service: a
+ * connection from client (a vnet, NULL: the case host) to dst:port,
+ * where server listens (lfd, from pfs_listen()); data goes there and
+ * back.  Returns the client's socket.
+ */
+static PFS_UNUSED int
+pfs_tcp_echo(struct pk_tc *t, struct pk_vnet *client, struct pk_vnet *server,
+    int lfd, const char *dst, uint16_t port, const char *data)
+{
+	char buf[256];
+	size_t len;
+	ssize_t n;
+	int cfd, sfd;
+
+	len = strlen(data);
+	ATF_REQUIRE(len <= sizeof(buf));
+	cfd = pfs_connect(t, client, NULL, 0, dst, port);
+	pfs_write(cfd, data, len);
+	sfd = pfs_accept(t, server, lfd);
+	pfs_wait_fd(sfd, POLLIN, 2000, "echo server read");
+	n = read(sfd, buf, sizeof(buf));
+	ATF_REQUIRE_MSG(n > 0, "echo server read: %s", n == 0 ? "end" :
+	    strerror(errno));
+	pfs_write(sfd, buf, (size_t)n);
+	pfs_read_is(cfd, data, len, 2000);
+	return (cfd);
+}
+
+/*
+ * nftables' synproxy statement, with the options its SYN-ACKs carry
+ * (pf's synproxy and syncookies answer with options of their own too).
+ */
+#define	SYNPROXY_OPTS	"mss 1460 wscale 7 timestamp sack-perm"
+
+/*
+ * Is this SYN-ACK synproxy's rather than a stack's?  It advertises a
+ * zero window, and, to a SYN that offered options, synproxy's own MSS
+ * and window scale.
+ */
+static PFS_UNUSED void
+pfs_synproxy_synack(const struct pk_dpkt *d)
+{
+	const struct pk_dlayer *tcp;
+	const uint8_t *v;
+	size_t n;
+
+	tcp = pfs_layer(d, PK_PROTO_TCP);
+	ATF_CHECK_EQ(tcp->u.tcp.flags, PK_TH_SYN | PK_TH_ACK);
+	ATF_CHECK_EQ(tcp->u.tcp.win, 0);
+	ATF_REQUIRE(pk_dtcp_opt(d, tcp, 2, &v, &n) == 0 && n == 2);
+	ATF_CHECK_EQ((v[0] << 8) | v[1], 1460);
+	ATF_REQUIRE(pk_dtcp_opt(d, tcp, 3, &v, &n) == 0 && n == 1);
+	ATF_CHECK_EQ(v[0], 7);
 }
 
 #endif /* !PFSUPPORT_H */
