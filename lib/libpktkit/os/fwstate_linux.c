@@ -36,8 +36,8 @@ struct ct_key {
 	uint16_t	zone;		/* host order */
 	uint32_t	id;		/* host order */
 	uint16_t	tuplelen;
-	uint8_t		tuple[PK_FW_KEYSIZE - 12];	/* CTA_TUPLE_ORIG's
-							   payload */
+	/* CTA_TUPLE_ORIG's payload */
+	uint8_t		tuple[PK_FW_KEYSIZE - 12];
 };
 
 _Static_assert(sizeof(struct ct_key) <= PK_FW_KEYSIZE,
@@ -52,7 +52,7 @@ static const char *const tcp_states[] = {
 struct ct_list {
 	struct pk_fw_state	*v;
 	size_t			 n, cap;
-	int			 bad;		/* an entry did not parse */
+	int			 bad;	/* entries that did not parse */
 };
 
 /*
@@ -69,7 +69,8 @@ keep_attr(const struct nlattr *a, void *data, int max, const int *lens)
 	if (type <= 0 || type > max)
 		return (MNL_CB_OK);
 	if (lens[type] < 0 ? mnl_attr_validate(a, MNL_TYPE_NESTED) < 0 :
-	    lens[type] > 0 && mnl_attr_get_payload_len(a) < (uint16_t)lens[type])
+	    lens[type] > 0 &&
+	    mnl_attr_get_payload_len(a) < (uint16_t)lens[type])
 		return (MNL_CB_OK);
 	tb[type] = a;
 	return (MNL_CB_OK);

@@ -39,7 +39,8 @@ addr_ok(const char *a)
 
 	if (a == NULL)
 		return (1);
-	return (inet_pton(AF_INET, a, x) == 1 || inet_pton(AF_INET6, a, x) == 1);
+	return (inet_pton(AF_INET, a, x) == 1 ||
+	    inet_pton(AF_INET6, a, x) == 1);
 }
 
 int

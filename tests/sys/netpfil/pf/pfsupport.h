@@ -157,8 +157,8 @@ pfs_resolve(struct pk_tc *t, struct pk_if *ifp, const char *ip)
 #define	pfs_fw(t, v, nft, pf, ...)					\
 	pfs_fw_at((t), __FILE__, __LINE__, (v), (nft), (pf), __VA_ARGS__)
 
-static void	pfs_fw_at(struct pk_tc *, const char *, int, struct pk_vnet *,
-		    const char *, const char *, ...)
+static void	pfs_fw_at(struct pk_tc *, const char *, int,
+		    struct pk_vnet *, const char *, const char *, ...)
 		    __attribute__((__format__(__printf__, 5, 7),
 		    __format__(__printf__, 6, 7)));
 
@@ -240,15 +240,13 @@ pfs_echo(struct pk_tc *t, struct pk_if *ifp, const char *dst, int id, int seq)
  * the SYN-ACK silently instead of resetting the connection.
  */
 struct pfs_tcp {
-	struct pk_if	*ifp;		/* sends and sees the answers */
+	struct pk_if	*ifp;		/* sends, and sees answers */
 	const char	*src;
 	const char	*dst;
 	uint16_t	 sport;
 	uint16_t	 dport;
 	uint32_t	 seq;		/* next sequence number to send */
-	uint32_t	 ack;		/* next one expected from the peer */
-	uint16_t	 peer_sport;	/* the SYN-ACK's ports */
-	uint16_t	 peer_dport;
+	uint32_t	 ack;		/* next one expected back */
 };
 
 static PFS_UNUSED void
@@ -338,9 +336,9 @@ pfs_tcp_send(struct pk_tc *t, struct pfs_tcp *c, const void *data,
  */
 
 struct pfs_sock {
-	int	 fd;
-	int	 handle;
-	struct pk_vnet *v;
+	int		 fd;
+	int		 handle;	/* from pk_vnet_hold() */
+	struct pk_vnet	*v;
 };
 
 static PFS_UNUSED void

@@ -23,7 +23,7 @@
 #define	SYNPROXY_NFT(hook)						\
 	"table inet f {\n"						\
 	"  chain raw { type filter hook prerouting priority raw;\n"	\
-	"    iifname \"%1$s\" tcp dport 7 tcp flags & (syn|ack) == syn "	\
+	"    iifname \"%1$s\" tcp dport 7 tcp flags & (syn|ack) == syn " \
 	"notrack\n"							\
 	"  }\n"							\
 	"  chain c { type filter hook " hook " priority 0;\n"		\
