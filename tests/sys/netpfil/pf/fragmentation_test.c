@@ -14,16 +14,24 @@
  * nftables does whenever a ruleset uses connection tracking (any "ct"
  * expression), before the rules see the packet.  So a pf ruleset that
  * reassembles maps to an nft one with ct, and one that does not to a
- * stateless nft ruleset, which sees each fragment as it comes.
+ * stateless nft ruleset, which sees each fragment as it comes (in
+ * prerouting for local traffic: Linux reassembles what it delivers
+ * locally before the input hook).
  *
- * Linux differs from pf on overlaps: a fragment that partly overlaps
- * data already queued makes Linux drop the whole datagram (RFC 5722's
- * rule, applied to IPv4 as well since Linux 4.19), in the firewall's
- * reassembly and in the stack's alike, and count it in
- * IpExt.ReasmOverlaps and Ip.ReasmFails.  pf instead trims the overlap
- * and reassembles, so the FreeBSD test expects echo replies where these
- * cases assert none.  A fragment wholly inside data already queued is
- * a duplicate to Linux, dropped alone, and the datagram still completes.
+ * Where Linux differs from pf, the cases assert what Linux does:
+ *   - a fragment that partly overlaps data already queued makes Linux
+ *     drop the whole datagram (RFC 5722's rule, applied to IPv4 as
+ *     well), in the firewall's reassembly and in the stack's alike, and
+ *     count it in IpExt.ReasmOverlaps and Ip.ReasmFails; pf trims the
+ *     overlap and reassembles, so the FreeBSD tests expect echo replies
+ *     where overindex, overreplace and overlimit assert none;
+ *   - a fragment wholly inside data already queued (even across the
+ *     seam of two fragments) is a duplicate to Linux, dropped alone:
+ *     adjhole completes as on FreeBSD, but overhole completes with the
+ *     dummy bytes that came first, and its ICMP checksum fails;
+ *   - a datagram the firewall reassembled is forwarded cut back into
+ *     pieces no larger than the largest fragment it came in, even onto
+ *     a link with a larger MTU (mtu_diff); pf sends it whole.
  */
 #include "pfsupport.h"
 
