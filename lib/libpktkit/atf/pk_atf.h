@@ -473,4 +473,39 @@ void	pk_tc_topo_pair(struct pk_tc *t, const char *file, int line,
 void	pk_tc_topo_router(struct pk_tc *t, const char *file, int line,
 	    struct pk_topo *topo);
 
+/*
+ * Firewall states (see pk_fw_state_list()).  The members of a struct
+ * pk_fw_match are given as designated initializers; none means every
+ * state:
+ *
+ *	ATF_CHECK_EQ(pk_fw_count(t, jail, .src = "192.0.2.1"), 1);
+ *	s = pk_fw_states(t, jail, &n, .proto = IPPROTO_TCP);
+ *	ATF_CHECK_EQ(pk_fw_kill(t, jail, .label = "foo"), 1);
+ *
+ * pk_fw_states() returns an array that belongs to the case (NULL when
+ * n is 0).  pk_fw_expect_count() fails the case unless exactly n states
+ * match, listing every state of the vnet in the message.
+ */
+#define	pk_fw_count(t, v, ...)						\
+	pk_tc_fw_count((t), __FILE__, __LINE__, (v),			\
+	    &(const struct pk_fw_match){ __VA_ARGS__ })
+size_t	pk_tc_fw_count(struct pk_tc *t, const char *file, int line,
+	    struct pk_vnet *v, const struct pk_fw_match *m);
+#define	pk_fw_states(t, v, np, ...)					\
+	pk_tc_fw_states((t), __FILE__, __LINE__, (v), (np),		\
+	    &(const struct pk_fw_match){ __VA_ARGS__ })
+const struct pk_fw_state *pk_tc_fw_states(struct pk_tc *t, const char *file,
+		    int line, struct pk_vnet *v, size_t *np,
+		    const struct pk_fw_match *m);
+#define	pk_fw_kill(t, v, ...)						\
+	pk_tc_fw_kill((t), __FILE__, __LINE__, (v),			\
+	    &(const struct pk_fw_match){ __VA_ARGS__ })
+size_t	pk_tc_fw_kill(struct pk_tc *t, const char *file, int line,
+	    struct pk_vnet *v, const struct pk_fw_match *m);
+#define	pk_fw_expect_count(t, v, n, ...)				\
+	pk_tc_fw_expect_count((t), __FILE__, __LINE__, (v), (n),	\
+	    &(const struct pk_fw_match){ __VA_ARGS__ })
+void	pk_tc_fw_expect_count(struct pk_tc *t, const char *file, int line,
+	    struct pk_vnet *v, size_t n, const struct pk_fw_match *m);
+
 #endif /* !PK_ATF_H */

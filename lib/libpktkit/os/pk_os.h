@@ -556,4 +556,44 @@ void	pk_os_cpu_unpin(struct pk_os_pin *p);
  */
 void	pk_os_fd_keep(const int *fds, size_t n);
 
+/*
+ * ------------------------------------------------------------------
+ * Firewall states (see struct pk_fw_state in pk_sandbox.h).
+ *
+ * How the backends map:
+ *
+ *   list    Linux: a ctnetlink dump (IPCTNL_MSG_CT_GET, NLM_F_DUMP)
+ *           over a netfilter netlink socket made inside the vnet; the
+ *           id is CTA_ID, the label the connection mark (CTA_MARK)
+ *           read as ASCII.  [FreeBSD: DIOCGETSTATESV2 on /dev/pf in the
+ *           jail (pfctl -ss): the id is the state's id and creator id,
+ *           the label the rule's label, the original direction the
+ *           stack-side key and the reply direction the wire-side key
+ *           reversed.]
+ *   kill    Linux: IPCTNL_MSG_CT_DELETE with the original tuple, the
+ *           zone and the id, one entry at a time.  [FreeBSD:
+ *           DIOCKILLSTATES by id and creator id (pfctl -k id -k ...).]
+ *
+ * Linux conntrack keeps one entry for both directions of a translated
+ * connection, where pf keeps two states; a backend reports what its
+ * firewall keeps.
+ * ------------------------------------------------------------------
+ */
+struct pk_fw_state;
+
+/*
+ * Every state of ov's firewall: *sp is malloc'd (NULL when there are
+ * none), *np entries.
+ */
+int	pk_os_fw_states(struct pk_os_vnet *ov, struct pk_fw_state **sp,
+	    size_t *np, struct pk_err *err);
+
+/*
+ * Kill the n states in s (from pk_os_fw_states() on the same ov); a
+ * state already gone is skipped.  *killed (may be NULL) gets how many
+ * were killed.
+ */
+int	pk_os_fw_kill_states(struct pk_os_vnet *ov, const struct pk_fw_state *s,
+	    size_t n, size_t *killed, struct pk_err *err);
+
 #endif /* !PK_OS_H */

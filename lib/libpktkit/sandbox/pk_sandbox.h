@@ -370,6 +370,102 @@ int	pk_fw_load(struct pk_vnet *v, const struct pk_ruleset *rs,
 	    struct pk_err *err);
 
 /*
+ * Firewall states: the connections a vnet's firewall keeps track of
+ * (conntrack entries on Linux, pf states on FreeBSD), so that a test can
+ * count them, look at them and kill them, as pfctl -ss and -k do.
+ *
+ * A state is described by its first packet, the original direction, and
+ * by the reply direction the firewall expects, which differs from the
+ * original one reversed when the connection is translated (NAT).  Ports
+ * are TCP, UDP and SCTP ports; for ICMP and ICMPv6 echo both hold the
+ * echo identifier, as pf does.
+ */
+#define	PK_FW_ADDRSTRLEN	46	/* INET6_ADDRSTRLEN */
+#define	PK_FW_KEYSIZE		160
+
+struct pk_fw_state {
+	int		 af;		/* AF_INET or AF_INET6 */
+	int		 proto;		/* IPPROTO_TCP, IPPROTO_ICMP, ... */
+	char		 src[PK_FW_ADDRSTRLEN];	/* original direction */
+	char		 dst[PK_FW_ADDRSTRLEN];
+	uint16_t	 sport;
+	uint16_t	 dport;
+	char		 rsrc[PK_FW_ADDRSTRLEN];	/* reply direction */
+	char		 rdst[PK_FW_ADDRSTRLEN];
+	uint16_t	 rsport;
+	uint16_t	 rdport;
+	/*
+	 * TCP: the firewall's view of the connection, in conntrack's
+	 * words ("SYN_SENT", "ESTABLISHED", "TIME_WAIT", "CLOSE"...);
+	 * empty for other protocols.
+	 */
+	char		 state[16];
+	int		 replied;	/* traffic was seen both ways */
+	/*
+	 * The label of the rule that made the state.  pf has rule labels;
+	 * Linux has none on connections, so a ruleset writes up to four
+	 * ASCII characters into the connection mark instead ("ct mark set
+	 * 0x666f6f" for "foo"), which reads back as that text.  Any other
+	 * non-zero mark reads as "0x..."; no mark, as "".
+	 */
+	char		 label[16];
+	uint64_t	 id;		/* the firewall's id for the state */
+	unsigned char	 key[PK_FW_KEYSIZE];	/* the backend's handle */
+};
+
+/*
+ * Which states: every member left 0 (or NULL) matches anything.  src
+ * and dst are the original direction's addresses; sport and dport its
+ * ports (the echo identifier for ICMP).  With nat set, an address or a
+ * port also matches the reply direction's, the way pfctl -M also takes
+ * the other half of a translated connection.
+ */
+struct pk_fw_match {
+	int		 af;
+	int		 proto;
+	const char	*src;
+	const char	*dst;
+	uint16_t	 sport;
+	uint16_t	 dport;
+	const char	*label;
+	uint64_t	 id;
+	const char	*state;
+	int		 nat;
+};
+
+/*
+ * The states of v that m matches (m NULL: all), in the firewall's order:
+ * *sp is malloc'd (caller frees; NULL when there are none), *np entries.
+ * A vnet whose firewall tracks nothing has none.  A malformed address in
+ * m fails with EINVAL.
+ */
+int	pk_fw_state_list(struct pk_vnet *v, const struct pk_fw_match *m,
+	    struct pk_fw_state **sp, size_t *np, struct pk_err *err);
+
+/*
+ * Kill the states of v that m matches (m NULL: all); *np (may be NULL)
+ * gets how many.  A state that goes away on its own meanwhile is not
+ * an error.  Traffic of a killed connection is then new to the
+ * firewall.
+ */
+int	pk_fw_state_kill(struct pk_vnet *v, const struct pk_fw_match *m,
+	    size_t *np, struct pk_err *err);
+
+/*
+ * Does m match s?
+ */
+int	pk_fw_state_matches(const struct pk_fw_state *s,
+	    const struct pk_fw_match *m);
+
+/*
+ * One line describing s, pfctl -ss style ("tcp 192.0.2.1:4201 ->
+ * 198.51.100.2:9 (198.51.100.2:9 -> 203.0.113.1:4201) ESTABLISHED"),
+ * into buf; returns the length the whole line needs, like snprintf(3).
+ */
+size_t	pk_fw_state_line(const struct pk_fw_state *s, char *buf,
+	    size_t size);
+
+/*
  * Processes inside a vnet.
  */
 

@@ -114,7 +114,13 @@ neighbour(struct pk_wcap *c, const struct pk_os_inaddr *ip, uint8_t mac[6],
 		    mac, &e);
 		if (rc == 1)
 			return (0);
-		if (rc < 0 || e.code != ETIMEDOUT || until >= end) {
+		/*
+		 * A step can end before the interface has its link-local
+		 * address (EADDRNOTAVAIL): that is a step that ran out,
+		 * not a failure, until the whole deadline has passed.
+		 */
+		if (rc < 0 || (e.code != ETIMEDOUT &&
+		    e.code != EADDRNOTAVAIL) || until >= end) {
 			if (err != NULL)
 				*err = e;
 			return (-1);
