@@ -9,8 +9,10 @@
 #define PORTTEST_H
 
 #include <sys/types.h>
+#include <sys/socket.h>
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
