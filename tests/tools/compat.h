@@ -62,7 +62,9 @@ struct topo {
 
 /*
  * The path of a tool: the build tree's (beside the test program's
- * source directory) when it is there, else the name, for PATH.
+ * source directory) when it is there, else the installed one (tests are
+ * installed in $PREFIX/tests/pktkit/tools, tools in $PREFIX/bin), else
+ * the name, for PATH.
  */
 static inline const char *
 tool(struct pk_tc *t, const char *name)
@@ -77,6 +79,9 @@ tool(struct pk_tc *t, const char *name)
 	srcdir = atf_tc_get_config_var_wd(pk_tc_atf(t), "srcdir", ".");
 	snprintf(p, sizeof(path[0]), "%s/../../tools/%s/%s", srcdir, name,
 	    name);
+	if (stat(p, &st) == 0 && (st.st_mode & S_IXUSR) != 0)
+		return (p);
+	snprintf(p, sizeof(path[0]), "%s/../../../bin/%s", srcdir, name);
 	if (stat(p, &st) == 0 && (st.st_mode & S_IXUSR) != 0)
 		return (p);
 	snprintf(p, sizeof(path[0]), "%s", name);
