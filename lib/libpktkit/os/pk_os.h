@@ -3,7 +3,10 @@
  * operating system, and nothing else.  A backend is one set of files named
  * *_<os>.c that implements all of them: *_linux.c (network namespaces,
  * veth, rtnetlink through libmnl, /proc) builds on Linux, *_freebsd.c
- * (vnet jails, epair(4), routing socket, sysctl) on FreeBSD.
+ * (vnet jails, epair(4), routing socket, sysctl) on FreeBSD.  An
+ * operation that is the same on every OS is written once instead, in a
+ * portable file of os/ (os/watch.c, ...), on top of the others; the
+ * helpers those files share with the backends are in os/os_common.h.
  *
  * Conventions.  Calls that can fail return -1 and fill err (see pk_err.h);
  * they never print and never exit.  A backend never decides what to touch:
@@ -340,7 +343,7 @@ int	pk_os_watch_open(struct pk_os_vnet *observer, struct pk_os_watch **wp,
  * Wait until every vnet in ovs (armed, then released) has been
  * dismantled by the kernel, or until end_ms.  gone[i] is set to 1 for
  * each one that has.  Returns the number still alive, or -1 on error.
- * Waits on events only.
+ * Waits on events only.  (Portable: os/watch.c.)
  */
 int	pk_os_watch_wait(struct pk_os_watch *w, struct pk_os_vnet *const *ovs,
 	    size_t n, int64_t end_ms, int *gone, struct pk_err *err);
@@ -349,10 +352,22 @@ int	pk_os_watch_wait(struct pk_os_watch *w, struct pk_os_vnet *const *ovs,
  * Wait until none of the named interfaces is in the observer any more,
  * or until end_ms.  Returns the number still there, or -1.  (For
  * interfaces the sandbox did not make, such as those of a comparison in
- * a benchmark, and for the leak checker.)
+ * a benchmark, and for the leak checker.)  (Portable: os/watch.c.)
  */
 int	pk_os_watch_gone(struct pk_os_watch *w, const char *const *names,
 	    size_t n, int64_t end_ms, struct pk_err *err);
+
+/*
+ * What the two waits above need from the backend.  The canary
+ * pk_os_vnet_arm() gave ov: its name in the observer, and in *index its
+ * index there (0 if ov was never armed).  And a wait on w's events
+ * until every interface of ls (see os_common.h) has left the observer,
+ * or until end_ms: returns the number still there, or -1.
+ */
+struct pk_os_linkset;
+const char *pk_os_vnet_canary(const struct pk_os_vnet *ov, int *index);
+int	pk_os_watch_links(struct pk_os_watch *w, struct pk_os_linkset *ls,
+	    int64_t end_ms, struct pk_err *err);
 
 void	pk_os_watch_close(struct pk_os_watch *w);
 

@@ -16,11 +16,11 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
+#include "os_common.h"
 #include "os_linux.h"
 #include "../pk_time.h"
 
@@ -45,6 +45,14 @@ pk_os_vnet_arm(struct pk_os_vnet *observer, struct pk_os_vnet *ov,
 	snprintf(ov->canary, sizeof(ov->canary), "%s", name);
 	ov->canary_index = l.index;
 	return (0);
+}
+
+const char *
+pk_os_vnet_canary(const struct pk_os_vnet *ov, int *index)
+{
+
+	*index = ov->canary_index;
+	return (ov->canary);
 }
 
 int
@@ -86,53 +94,10 @@ pk_os_watch_close(struct pk_os_watch *w)
 	free(w);
 }
 
-/*
- * A set of interfaces in the observer being waited for.  An index of 0
- * means "look it up by name".
- */
-struct linkset {
-	const char *const	*names;
-	int			*index;
-	int			*gone;
-	size_t			 n;
-	int			 left;
-};
-
-/*
- * Mark as gone every interface of the set that is no longer in the
- * observer; learn the index of the others.
- */
-static int
-check_present(struct pk_os_watch *w, struct linkset *ls, struct pk_err *err)
-{
-	struct pk_os_link *l;
-	size_t nl, i, j;
-
-	if (pk_os_link_list(w->observer, &l, &nl, err) != 0)
-		return (-1);
-	ls->left = 0;
-	for (i = 0; i < ls->n; i++) {
-		if (ls->gone[i])
-			continue;
-		for (j = 0; j < nl; j++)
-			if (strcmp(l[j].name, ls->names[i]) == 0 &&
-			    (ls->index[i] == 0 || l[j].index == ls->index[i]))
-				break;
-		if (j == nl)
-			ls->gone[i] = 1;
-		else {
-			ls->index[i] = l[j].index;
-			ls->left++;
-		}
-	}
-	free(l);
-	return (ls->left);
-}
-
 static int
 del_cb(const struct nlmsghdr *h, void *arg)
 {
-	struct linkset *ls;
+	struct pk_os_linkset *ls;
 	const struct ifinfomsg *ifi;
 	size_t i;
 
@@ -154,9 +119,9 @@ del_cb(const struct nlmsghdr *h, void *arg)
  * Wait for RTM_DELLINK of every interface in the set, or until end_ms.
  * Returns the number left, or -1.
  */
-static int
-wait_links(struct pk_os_watch *w, struct linkset *ls, int64_t end_ms,
-    struct pk_err *err)
+int
+pk_os_watch_links(struct pk_os_watch *w, struct pk_os_linkset *ls,
+    int64_t end_ms, struct pk_err *err)
 {
 	char buf[PK_NL_BUFSIZE];
 	struct pollfd pfd;
@@ -167,7 +132,7 @@ wait_links(struct pk_os_watch *w, struct linkset *ls, int64_t end_ms,
 	 * The watch was opened before anything was released, so any
 	 * deletion after this check arrives as an event.
 	 */
-	if ((rc = check_present(w, ls, err)) <= 0)
+	if ((rc = pk_os_linkset_check(w->observer, ls, err)) <= 0)
 		return (rc);
 	pfd.fd = mnl_socket_get_fd(w->ev.sk);
 	pfd.events = POLLIN;
@@ -188,71 +153,11 @@ wait_links(struct pk_os_watch *w, struct linkset *ls, int64_t end_ms,
 				return (pk_err_sys(err, errno,
 				    "netlink events"));
 			/* Events were lost: look again. */
-			if (check_present(w, ls, err) < 0)
+			if (pk_os_linkset_check(w->observer, ls, err) < 0)
 				return (-1);
 			continue;
 		}
 		(void)mnl_cb_run(buf, (size_t)len, 0, 0, del_cb, ls);
 	}
 	return (ls->left);
-}
-
-int
-pk_os_watch_wait(struct pk_os_watch *w, struct pk_os_vnet *const *ovs,
-    size_t n, int64_t end_ms, int *gone, struct pk_err *err)
-{
-	struct linkset ls;
-	const char **names;
-	int *index, rc;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		gone[i] = 0;
-		if (ovs[i]->canary_index <= 0)
-			return (pk_err_set(err, EINVAL, "vnet %s has no canary",
-			    ovs[i]->id));
-	}
-	names = calloc(n + 1, sizeof(*names));
-	index = calloc(n + 1, sizeof(*index));
-	if (names == NULL || index == NULL) {
-		free(names);
-		free(index);
-		return (pk_err_sys(err, ENOMEM, "watch"));
-	}
-	for (i = 0; i < n; i++) {
-		names[i] = ovs[i]->canary;
-		index[i] = ovs[i]->canary_index;
-	}
-	ls.names = names;
-	ls.index = index;
-	ls.gone = gone;
-	ls.n = n;
-	rc = wait_links(w, &ls, end_ms, err);
-	free(names);
-	free(index);
-	return (rc);
-}
-
-int
-pk_os_watch_gone(struct pk_os_watch *w, const char *const *names, size_t n,
-    int64_t end_ms, struct pk_err *err)
-{
-	struct linkset ls;
-	int *index, *gone, rc;
-
-	index = calloc(n + 1, sizeof(*index));
-	gone = calloc(n + 1, sizeof(*gone));
-	if (index == NULL || gone == NULL) {
-		free(index);
-		free(gone);
-		return (pk_err_sys(err, ENOMEM, "watch"));
-	}
-	ls.names = names;
-	ls.index = index;
-	ls.gone = gone;
-	ls.n = n;
-	rc = wait_links(w, &ls, end_ms, err);
-	free(index);
-	free(gone);
-	return (rc);
 }

@@ -1,0 +1,39 @@
+/*
+ * os_common.h: portable helpers that both backends use.  Private to the
+ * files of os/.
+ *
+ * The operations a backend provides are listed in pk_os.h and nowhere
+ * else.  What is here is not one of them: it is written once, in the
+ * portable files of os/ (those without an _<os> suffix, with no
+ * OS-specific call in them), on top of those operations, for the
+ * backends and for the seam operations that are the same on every OS.
+ */
+#ifndef PK_OS_COMMON_H
+#define PK_OS_COMMON_H
+
+#include <stddef.h>
+
+#include "pk_os.h"
+
+/*
+ * A set of interfaces in a watch's observer being waited for (see
+ * pk_os_watch_links()).  names[i] is looked for with index[i] (0: by
+ * name alone); gone[i] is set once it has left the observer; left
+ * counts those that have not.
+ */
+struct pk_os_linkset {
+	const char *const	*names;
+	int			*index;
+	int			*gone;
+	size_t			 n;
+	int			 left;
+};
+
+/*
+ * Mark as gone every interface of ls that is no longer in observer, and
+ * learn the index of the others.  Returns ls->left, or -1.
+ */
+int	pk_os_linkset_check(struct pk_os_vnet *observer,
+	    struct pk_os_linkset *ls, struct pk_err *err);
+
+#endif /* !PK_OS_COMMON_H */
