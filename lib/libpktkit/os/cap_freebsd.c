@@ -1,6 +1,6 @@
 /*
- * cap_freebsd.c: captures as bpf(4) descriptors, raw L3 sends, CPU
- * pinning, and what a background closer keeps.
+ * cap_freebsd.c: captures as bpf(4) descriptors, raw L3 sends, and CPU
+ * pinning.
  *
  * BPF binds to an interface of the vnet of the thread that asks, so a
  * child attached to the jail opens /dev/bpf, binds it and passes it back
@@ -665,33 +665,4 @@ pk_os_cpu_unpin(struct pk_os_pin *p)
 	(void)cpuset_setaffinity(CPU_LEVEL_WHICH, CPU_WHICH_TID, -1,
 	    sizeof(p->saved), &p->saved);
 	free(p);
-}
-
-/*
- * close_range(2) over the gaps between the descriptors to keep.  (A
- * kqueue does not survive fork(2): a capture's poll descriptor is not
- * among them, and a background closer keeps nothing of a capture here,
- * whose close costs nothing anyway.)
- */
-void
-pk_os_fd_keep(const int *fds, size_t n)
-{
-	unsigned lo, next;
-	size_t i;
-
-	lo = 0;
-	for (;;) {
-		next = ~0U;
-		for (i = 0; i < n; i++)
-			if (fds[i] >= 0 && (unsigned)fds[i] >= lo &&
-			    (unsigned)fds[i] < next)
-				next = (unsigned)fds[i];
-		if (next == ~0U) {
-			(void)close_range(lo, ~0U, 0);
-			return;
-		}
-		if (next > lo)
-			(void)close_range(lo, next - 1, 0);
-		lo = next + 1;
-	}
 }

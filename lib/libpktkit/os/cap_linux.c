@@ -433,30 +433,3 @@ pk_os_cpu_unpin(struct pk_os_pin *p)
 	(void)sched_setaffinity(0, sizeof(p->saved), &p->saved);
 	free(p);
 }
-
-/*
- * close_range(2) over the gaps between the descriptors to keep: no
- * /proc walk, nothing that allocates.
- */
-void
-pk_os_fd_keep(const int *fds, size_t n)
-{
-	unsigned lo, next;
-	size_t i;
-
-	lo = 0;
-	for (;;) {
-		next = ~0U;
-		for (i = 0; i < n; i++)
-			if (fds[i] >= 0 && (unsigned)fds[i] >= lo &&
-			    (unsigned)fds[i] < next)
-				next = (unsigned)fds[i];
-		if (next == ~0U) {
-			(void)close_range(lo, ~0U, 0);
-			return;
-		}
-		if (next > lo)
-			(void)close_range(lo, next - 1, 0);
-		lo = next + 1;
-	}
-}

@@ -568,6 +568,7 @@ void	pk_os_cpu_unpin(struct pk_os_pin *p);
  * In a freshly forked child: close every descriptor but the n in fds.
  * Only async-signal-safe calls.  (For a child that outlives its parent
  * only to close captures: it must not hold anything else open.)
+ * (Portable: os/cap.c.)
  */
 void	pk_os_fd_keep(const int *fds, size_t n);
 
