@@ -36,4 +36,18 @@ struct pk_os_linkset {
 int	pk_os_linkset_check(struct pk_os_vnet *observer,
 	    struct pk_os_linkset *ls, struct pk_err *err);
 
+/*
+ * Where pk_os_holders() reports: found(arg, phrase) once per holder,
+ * and n counts them (pk_os_holders() returns it).
+ */
+struct pk_os_holders_out {
+	void	(*found)(void *, const char *);
+	void	*arg;
+	int	 n;
+};
+
+/* Report one holder, its phrase formatted (and cut at 511 bytes). */
+void	pk_os_holder_say(struct pk_os_holders_out *o, const char *fmt, ...)
+	    __attribute__((__format__(__printf__, 2, 3)));
+
 #endif /* !PK_OS_COMMON_H */

@@ -21,12 +21,12 @@
 #include <ctype.h>
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "os_common.h"
 #include "os_freebsd.h"
 #include "../pk_time.h"
 
@@ -155,27 +155,9 @@ pk_os_proc_kill_match(pid_t pid, uint64_t start, int64_t end_ms,
  */
 
 struct scan {
-	const struct pk_os_vnet	*ov;
-	void			(*found)(void *, const char *);
-	void			*arg;
-	int			 n;
+	const struct pk_os_vnet		*ov;
+	struct pk_os_holders_out	 out;
 };
-
-static void	say(struct scan *, const char *, ...)
-		    __attribute__((__format__(__printf__, 2, 3)));
-
-static void
-say(struct scan *sc, const char *fmt, ...)
-{
-	char line[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	sc->found(sc->arg, line);
-	sc->n++;
-}
 
 /* A kern.* table of records, read whole. */
 static int
@@ -212,9 +194,9 @@ scan_procs(struct scan *sc, struct pk_err *err)
 		if (kp[i].ki_jid != sc->ov->jid)
 			continue;
 		pk_os_proc_describe(kp[i].ki_pid, cmd, sizeof(cmd));
-		say(sc, "pid %d (%s) inside the jail%s", (int)kp[i].ki_pid,
-		    cmd, kp[i].ki_stat == SZOMB ? ", a zombie no one reaped" :
-		    "");
+		pk_os_holder_say(&sc->out, "pid %d (%s) inside the jail%s",
+		    (int)kp[i].ki_pid, cmd, kp[i].ki_stat == SZOMB ?
+		    ", a zombie no one reaped" : "");
 	}
 	free(buf);
 	return (0);
@@ -224,8 +206,8 @@ static void
 child_found(void *arg, int jid, const char *name, int dying)
 {
 
-	say(arg, "jail %s (jid %d) inside it%s", name, jid, dying ?
-	    ", itself dying" : "");
+	pk_os_holder_say(arg, "jail %s (jid %d) inside it%s", name, jid,
+	    dying ? ", itself dying" : "");
 }
 
 static const struct pk_fbsd_pcb *
@@ -267,8 +249,8 @@ scan_files(struct scan *sc, struct pk_err *err)
 		    (p = pcb_of(sc->ov, xf[i].xf_data)) == NULL)
 			continue;
 		pk_os_proc_describe(xf[i].xf_pid, cmd, sizeof(cmd));
-		say(sc, "pid %d (%s) via fd %d (%s)", (int)xf[i].xf_pid, cmd,
-		    xf[i].xf_fd, p->desc);
+		pk_os_holder_say(&sc->out, "pid %d (%s) via fd %d (%s)",
+		    (int)xf[i].xf_pid, cmd, xf[i].xf_fd, p->desc);
 	}
 	free(buf);
 	return (0);
@@ -282,12 +264,12 @@ pk_os_holders(const struct pk_os_vnet *ov,
 
 	memset(&sc, 0, sizeof(sc));
 	sc.ov = ov;
-	sc.found = found;
-	sc.arg = arg;
+	sc.out.found = found;
+	sc.out.arg = arg;
 	if (scan_procs(&sc, err) != 0)
 		return (-1);
-	(void)pk_fbsd_children(ov->jid, child_found, &sc);
+	(void)pk_fbsd_children(ov->jid, child_found, &sc.out);
 	if (scan_files(&sc, err) != 0)
 		return (-1);
-	return (sc.n);
+	return (sc.out.n);
 }

@@ -27,7 +27,6 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +34,7 @@
 
 #include <linux/sockios.h>
 
+#include "os_common.h"
 #include "os_linux.h"
 #include "../pk_time.h"
 
@@ -161,32 +161,14 @@ pk_os_proc_kill_match(pid_t pid, uint64_t start, int64_t end_ms,
  */
 
 struct scan {
-	char		 want[48];	/* "net:[4026532281]" */
-	dev_t		 nsdev;
-	ino_t		 nsino;
-	void		(*found)(void *, const char *);
-	void		*arg;
-	int		 n;
-	ino_t		*mntns;		/* mount namespaces already read */
-	size_t		 nmntns, capmntns;
+	char				 want[48];	/* "net:[4026532281]" */
+	dev_t				 nsdev;
+	ino_t				 nsino;
+	struct pk_os_holders_out	 out;
+	ino_t				*mntns;		/* mount namespaces
+							   already read */
+	size_t				 nmntns, capmntns;
 };
-
-static void
-say(struct scan *sc, const char *fmt, ...)
-    __attribute__((__format__(__printf__, 2, 3)));
-
-static void
-say(struct scan *sc, const char *fmt, ...)
-{
-	char line[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	sc->found(sc->arg, line);
-	sc->n++;
-}
 
 static int
 link_is(const char *path, const char *want)
@@ -211,7 +193,8 @@ scan_tasks(struct scan *sc, pid_t pid, const char *cmd)
 
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
 	if (link_is(path, sc->want)) {
-		say(sc, "pid %d (%s) via its network namespace", (int)pid, cmd);
+		pk_os_holder_say(&sc->out, "pid %d (%s) via its network "
+		    "namespace", (int)pid, cmd);
 		return;
 	}
 	/* A thread that entered the namespace on its own (setns). */
@@ -225,8 +208,8 @@ scan_tasks(struct scan *sc, pid_t pid, const char *cmd)
 		snprintf(path, sizeof(path), "/proc/%d/task/%ld/ns/net",
 		    (int)pid, tid);
 		if (link_is(path, sc->want)) {
-			say(sc, "thread %ld of pid %d (%s) via its network "
-			    "namespace", tid, (int)pid, cmd);
+			pk_os_holder_say(&sc->out, "thread %ld of pid %d (%s) "
+			    "via its network namespace", tid, (int)pid, cmd);
 			break;
 		}
 	}
@@ -424,14 +407,15 @@ scan_fds(struct scan *sc, pid_t pid, const char *cmd)
 			continue;
 		link[n] = '\0';
 		if (strcmp(link, sc->want) == 0) {
-			say(sc, "pid %d (%s) via fd %ld (%s)", (int)pid, cmd,
-			    fd, link);
+			pk_os_holder_say(&sc->out, "pid %d (%s) via fd %ld "
+			    "(%s)", (int)pid, cmd, fd, link);
 			continue;
 		}
 		if (strncmp(link, "socket:[", 8) != 0) {
 			if (fd_on_ns(sc, pid, fd, link))
-				say(sc, "pid %d (%s) via fd %ld (%s%s%s)",
-				    (int)pid, cmd, fd, sc->want,
+				pk_os_holder_say(&sc->out, "pid %d (%s) via "
+				    "fd %ld (%s%s%s)", (int)pid, cmd, fd,
+				    sc->want,
 				    link[0] == '/' && link[1] != '\0' ?
 				    ", opened as " : "",
 				    link[0] == '/' && link[1] != '\0' ?
@@ -441,8 +425,8 @@ scan_fds(struct scan *sc, pid_t pid, const char *cmd)
 		if (pidfd < 0)
 			pidfd = pidfd_open(pid, 0);
 		if (sock_in_ns(sc, pidfd, (int)fd, desc, sizeof(desc)))
-			say(sc, "pid %d (%s) via fd %ld (%s)", (int)pid, cmd,
-			    fd, desc);
+			pk_os_holder_say(&sc->out, "pid %d (%s) via fd %ld "
+			    "(%s)", (int)pid, cmd, fd, desc);
 	}
 	if (pidfd >= 0)
 		close(pidfd);
@@ -489,8 +473,8 @@ scan_mounts(struct scan *sc, pid_t pid)
 			f[k++] = p;
 		if (k < 5 || strcmp(f[3], sc->want) != 0)
 			continue;
-		say(sc, "a mount of it on %s (mount namespace of pid %d)",
-		    f[4], (int)pid);
+		pk_os_holder_say(&sc->out, "a mount of it on %s (mount "
+		    "namespace of pid %d)", f[4], (int)pid);
 	}
 	free(line);
 	fclose(fp);
@@ -510,8 +494,8 @@ pk_os_holders(const struct pk_os_vnet *ov,
 	snprintf(sc.want, sizeof(sc.want), "net:[%ju]", (uintmax_t)ov->nsino);
 	sc.nsdev = ov->nsdev;
 	sc.nsino = ov->nsino;
-	sc.found = found;
-	sc.arg = arg;
+	sc.out.found = found;
+	sc.out.arg = arg;
 	if ((d = opendir("/proc")) == NULL)
 		return (pk_err_sys(err, errno, "/proc"));
 	while ((de = readdir(d)) != NULL) {
@@ -525,5 +509,5 @@ pk_os_holders(const struct pk_os_vnet *ov,
 	}
 	closedir(d);
 	free(sc.mntns);
-	return (sc.n);
+	return (sc.out.n);
 }
