@@ -37,6 +37,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "os_common.h"
 #include "os_freebsd.h"
 
 #define	JP_MAX		16	/* jail_set(2) name/value slots */
@@ -590,10 +591,8 @@ vnet_alloc(const char *kname, enum pk_os_vnet_how how, struct pk_err *err)
 	ov->agentfd = -1;
 	for (k = 0; k < PK_FBSD_NSK; k++)
 		ov->sk[k] = -1;
-	if (kname != NULL && (size_t)snprintf(ov->kname, sizeof(ov->kname),
-	    "%s", kname) >= sizeof(ov->kname)) {
+	if (pk_os_kname_copy(ov->kname, sizeof(ov->kname), kname, err) != 0) {
 		free(ov);
-		pk_err_set(err, ENAMETOOLONG, "kernel name %s too long", kname);
 		return (NULL);
 	}
 	return (ov);
@@ -696,9 +695,8 @@ pk_os_vnet_prepare(const char *kname, enum pk_os_vnet_how how,
 	struct pk_os_vnet *ov;
 	int named;
 
-	named = how == PK_OS_VNET_NEW || how == PK_OS_VNET_ENTER;
-	if (named && kname == NULL)
-		return (pk_err_set(err, EINVAL, "a pinned vnet needs a name"));
+	if ((named = pk_os_vnet_named(kname, how, err)) < 0)
+		return (-1);
 	if ((ov = vnet_alloc(named ? kname : NULL, how, err)) == NULL)
 		return (-1);
 	if (named && jail_leaf(kname, ov->leaf, sizeof(ov->leaf), err) != 0)

@@ -33,6 +33,7 @@
 #include <linux/nsfs.h>
 #include <linux/rtnetlink.h>
 
+#include "os_common.h"
 #include "os_linux.h"
 #include "../sandbox/pk_sandbox.h"
 
@@ -341,10 +342,8 @@ vnet_alloc(const char *kname, enum pk_os_vnet_how how, struct pk_err *err)
 	ov->how = how;
 	ov->nsfd = -1;
 	ov->pinfd = -1;
-	if (kname != NULL && (size_t)snprintf(ov->kname, sizeof(ov->kname),
-	    "%s", kname) >= sizeof(ov->kname)) {
+	if (pk_os_kname_copy(ov->kname, sizeof(ov->kname), kname, err) != 0) {
 		free(ov);
-		pk_err_set(err, ENAMETOOLONG, "kernel name %s too long", kname);
 		return (NULL);
 	}
 	return (ov);
@@ -406,9 +405,8 @@ pk_os_vnet_prepare(const char *kname, enum pk_os_vnet_how how,
 	struct pk_os_vnet *ov;
 	int pinned;
 
-	pinned = how == PK_OS_VNET_NEW || how == PK_OS_VNET_ENTER;
-	if (pinned && kname == NULL)
-		return (pk_err_set(err, EINVAL, "a pinned vnet needs a name"));
+	if ((pinned = pk_os_vnet_named(kname, how, err)) < 0)
+		return (-1);
 	if ((ov = vnet_alloc(pinned ? kname : NULL, how, err)) == NULL)
 		return (-1);
 	if (how == PK_OS_VNET_CURRENT) {

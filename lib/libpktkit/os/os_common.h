@@ -50,4 +50,20 @@ struct pk_os_holders_out {
 void	pk_os_holder_say(struct pk_os_holders_out *o, const char *fmt, ...)
 	    __attribute__((__format__(__printf__, 2, 3)));
 
+/*
+ * What pk_os_vnet_prepare() says of kname on every OS: 1 if a vnet
+ * made by how is pinned (PK_OS_VNET_NEW and PK_OS_VNET_ENTER), which
+ * needs a kname; 0 if it is not; -1 with err filled (EINVAL) if it is
+ * and kname is NULL.
+ */
+int	pk_os_vnet_named(const char *kname, enum pk_os_vnet_how how,
+	    struct pk_err *err);
+
+/*
+ * Copy kname (NULL: nothing) to buf, size bytes: -1 with err filled
+ * (ENAMETOOLONG) if it does not fit.
+ */
+int	pk_os_kname_copy(char *buf, size_t size, const char *kname,
+	    struct pk_err *err);
+
 #endif /* !PK_OS_COMMON_H */
