@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "os_common.h"
 #include "os_freebsd.h"
 
 #define	IFCONF_MAX	(16 * 1024 * 1024)
@@ -60,16 +61,6 @@ link_kind(struct pk_os_link *l, int type)
 	if (n == 0)
 		strlcpy(l->kind, type == IFT_ETHER ? "ether" : "other",
 		    sizeof(l->kind));
-}
-
-static int
-link_cmp(const void *a, const void *b)
-{
-	const struct pk_os_link *x, *y;
-
-	x = a;
-	y = b;
-	return (x->index < y->index ? -1 : x->index > y->index);
 }
 
 /*
@@ -182,8 +173,7 @@ pk_fbsd_links(int s, struct pk_os_link **lp, size_t *np, struct pk_err *err)
 	for (i = j = 0; i < n; i++)
 		if (link_details(s, &v[i]) == 0)
 			v[j++] = v[i];
-	if (j > 0)
-		qsort(v, j, sizeof(*v), link_cmp);
+	pk_os_links_sort(v, j);
 	*lp = v;
 	*np = j;
 	return (0);

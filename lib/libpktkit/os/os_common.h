@@ -66,4 +66,10 @@ int	pk_os_vnet_named(const char *kname, enum pk_os_vnet_how how,
 int	pk_os_kname_copy(char *buf, size_t size, const char *kname,
 	    struct pk_err *err);
 
+/*
+ * Sort n links (l may be NULL if n is 0) by index, the order of
+ * pk_os_link_list().
+ */
+void	pk_os_links_sort(struct pk_os_link *l, size_t n);
+
 #endif /* !PK_OS_COMMON_H */

@@ -19,6 +19,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 
+#include "os_common.h"
 #include "os_linux.h"
 #include "../pk_time.h"
 
@@ -302,16 +303,6 @@ link_list_cb(const struct nlmsghdr *h, void *arg)
 }
 
 static int
-link_cmp(const void *a, const void *b)
-{
-	const struct pk_os_link *x, *y;
-
-	x = a;
-	y = b;
-	return (x->index < y->index ? -1 : x->index > y->index);
-}
-
-static int
 link_dump(struct pk_nl *nl, struct pk_os_link **lp, size_t *np,
     struct pk_err *err)
 {
@@ -330,8 +321,7 @@ link_dump(struct pk_nl *nl, struct pk_os_link **lp, size_t *np,
 		free(ll.v);
 		return (-1);
 	}
-	if (ll.n > 0)
-		qsort(ll.v, ll.n, sizeof(*ll.v), link_cmp);
+	pk_os_links_sort(ll.v, ll.n);
 	*lp = ll.v;
 	*np = ll.n;
 	return (0);
