@@ -49,31 +49,6 @@ addr_str(const struct pk_os_inaddr *a, char *buf, size_t size)
 		snprintf(buf, size, "?");
 }
 
-union sa_u {
-	struct sockaddr		sa;
-	struct sockaddr_in	sin;
-	struct sockaddr_in6	sin6;
-	struct sockaddr_dl	sdl;
-};
-
-static void
-sa_of(const struct pk_os_inaddr *a, int scope, union sa_u *u)
-{
-
-	memset(u, 0, sizeof(*u));
-	if (a->family == AF_INET) {
-		u->sin.sin_len = sizeof(u->sin);
-		u->sin.sin_family = AF_INET;
-		memcpy(&u->sin.sin_addr, a->addr, 4);
-		return;
-	}
-	u->sin6.sin6_len = sizeof(u->sin6);
-	u->sin6.sin6_family = AF_INET6;
-	memcpy(&u->sin6.sin6_addr, a->addr, 16);
-	if (IN6_IS_ADDR_LINKLOCAL(&u->sin6.sin6_addr))
-		u->sin6.sin6_scope_id = (uint32_t)scope;
-}
-
 static int
 inaddr_of(const struct sockaddr *sa, struct pk_os_inaddr *a)
 {
@@ -203,7 +178,7 @@ pk_os_route_get(struct pk_os_vnet *ov, const struct pk_os_inaddr *dst,
 		struct rt_msghdr	rtm;
 		char			space[256];
 	} m;
-	union sa_u d, ifp;
+	union pk_fbsd_sa d, ifp;
 	char s6[64], *cp;
 	int s, rc;
 
@@ -218,7 +193,7 @@ pk_os_route_get(struct pk_os_vnet *ov, const struct pk_os_inaddr *dst,
 	/* An empty link address asks for the interface and source too. */
 	m.rtm.rtm_addrs = RTA_DST | RTA_IFP;
 	cp = m.space;
-	sa_of(dst, oif, &d);
+	pk_fbsd_sa_addr(dst, oif, &d);
 	memcpy(cp, &d, d.sa.sa_len);
 	cp += SA_SIZE(&d);
 	memset(&ifp, 0, sizeof(ifp));
@@ -279,7 +254,7 @@ trigger_fn(void *arg, struct pk_fbsd_out *o)
 {
 	struct trigger *t;
 	struct udphdr uh;
-	union sa_u d;
+	union pk_fbsd_sa d;
 	int s, e;
 
 	(void)o;
@@ -293,7 +268,7 @@ trigger_fn(void *arg, struct pk_fbsd_out *o)
 	/* IPv4: longer than the datagram.  IPv6: no checksum. */
 	uh.uh_ulen = htons(t->ip.family == AF_INET ? 0xffff : sizeof(uh));
 	uh.uh_sum = 0;
-	sa_of(&t->ip, t->index, &d);
+	pk_fbsd_sa_addr(&t->ip, t->index, &d);
 	e = 0;
 	if (sendto(s, &uh, sizeof(uh), 0, &d.sa, d.sa.sa_len) < 0)
 		e = errno;

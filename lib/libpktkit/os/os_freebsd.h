@@ -20,6 +20,10 @@
 #define PK_OS_FREEBSD_H
 
 #include <sys/types.h>
+#include <sys/socket.h>
+
+#include <net/if_dl.h>
+#include <netinet/in.h>
 
 #include <stddef.h>
 #include <stdint.h>
@@ -164,5 +168,20 @@ int	pk_fbsd_neigh_state(struct pk_os_vnet *ov, int index,
  * owned by the caller.
  */
 int	pk_fbsd_route_listener(struct pk_os_vnet *ov, struct pk_err *err);
+
+/* Any socket address a routing message carries. */
+union pk_fbsd_sa {
+	struct sockaddr		sa;
+	struct sockaddr_in	sin;
+	struct sockaddr_in6	sin6;
+	struct sockaddr_dl	sdl;
+};
+
+/*
+ * a as a socket address in u; a link-local IPv6 address gets scope (an
+ * interface index) as its zone.
+ */
+void	pk_fbsd_sa_addr(const struct pk_os_inaddr *a, int scope,
+	    union pk_fbsd_sa *u);
 
 #endif /* !PK_OS_FREEBSD_H */

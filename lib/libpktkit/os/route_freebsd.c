@@ -73,15 +73,9 @@ rt_write(int s, struct rtmsg *m)
 	return (n == m->b.rtm.rtm_msglen ? 0 : EIO);
 }
 
-union sa_any {
-	struct sockaddr		sa;
-	struct sockaddr_in	sin;
-	struct sockaddr_in6	sin6;
-	struct sockaddr_dl	sdl;
-};
-
-static void
-sa_addr(const struct pk_os_inaddr *a, int scope, union sa_any *u)
+void
+pk_fbsd_sa_addr(const struct pk_os_inaddr *a, int scope,
+    union pk_fbsd_sa *u)
 {
 
 	memset(u, 0, sizeof(*u));
@@ -99,7 +93,7 @@ sa_addr(const struct pk_os_inaddr *a, int scope, union sa_any *u)
 }
 
 static void
-sa_mask(int family, unsigned plen, union sa_any *u)
+sa_mask(int family, unsigned plen, union pk_fbsd_sa *u)
 {
 	uint8_t *p;
 	unsigned i, max;
@@ -122,7 +116,7 @@ sa_mask(int family, unsigned plen, union sa_any *u)
 
 /* An interface by index, with a MAC address or without. */
 static void
-sa_link(int index, const uint8_t *mac, union sa_any *u)
+sa_link(int index, const uint8_t *mac, union pk_fbsd_sa *u)
 {
 
 	memset(u, 0, sizeof(*u));
@@ -141,7 +135,7 @@ pk_os_route_change(struct pk_os_vnet *ov, int add,
     const struct pk_os_inaddr *dst, const struct pk_os_inaddr *gw,
     const char *oif, int oifindex, struct pk_err *err)
 {
-	union sa_any d, g, mask, ifp;
+	union pk_fbsd_sa d, g, mask, ifp;
 	struct rtmsg m;
 	unsigned max;
 	int s, flags, e;
@@ -156,11 +150,11 @@ pk_os_route_change(struct pk_os_vnet *ov, int add,
 	if (gw != NULL)
 		flags |= RTF_GATEWAY;
 	rt_init(&m, add ? RTM_ADD : RTM_DELETE, flags);
-	sa_addr(dst, oifindex, &d);
+	pk_fbsd_sa_addr(dst, oifindex, &d);
 	rt_add(&m, RTA_DST, &d);
 	/* Directly connected: the gateway is the interface itself. */
 	if (gw != NULL)
-		sa_addr(gw, oifindex, &g);
+		pk_fbsd_sa_addr(gw, oifindex, &g);
 	else
 		sa_link(oifindex, NULL, &g);
 	if (gw != NULL || oifindex > 0)
@@ -184,10 +178,10 @@ pk_os_route_change(struct pk_os_vnet *ov, int add,
  */
 
 static int
-neigh_msg(int s, int type, int index, const union sa_any *dst,
+neigh_msg(int s, int type, int index, const union pk_fbsd_sa *dst,
     const uint8_t *mac)
 {
-	union sa_any gw;
+	union pk_fbsd_sa gw;
 	struct rtmsg m;
 
 	rt_init(&m, type, RTF_LLDATA | (type == RTM_ADD ? RTF_HOST |
@@ -207,13 +201,13 @@ int
 pk_os_neigh_add(struct pk_os_vnet *ov, const char *name, int index,
     const struct pk_os_inaddr *ip, const uint8_t mac[6], struct pk_err *err)
 {
-	union sa_any d;
+	union pk_fbsd_sa d;
 	int s, e;
 
 	(void)name;
 	if ((s = pk_fbsd_sock(ov, PK_FBSD_SR, err)) < 0)
 		return (-1);
-	sa_addr(ip, index, &d);
+	pk_fbsd_sa_addr(ip, index, &d);
 	e = neigh_msg(s, RTM_ADD, index, &d, mac);
 	/* Replace an entry that is there, as the Linux side does. */
 	if (e == EEXIST) {
@@ -374,7 +368,7 @@ struct neigh_del {
 static void
 neigh_del_cb(void *arg, const struct neigh *n)
 {
-	union sa_any d;
+	union pk_fbsd_sa d;
 	struct neigh_del *nd;
 
 	nd = arg;
