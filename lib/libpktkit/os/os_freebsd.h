@@ -131,6 +131,16 @@ int	pk_fbsd_sysctl_get(struct pk_os_vnet *ov, const int *mib, u_int len,
 	    void **bufp, size_t *sizep, struct pk_err *err);
 
 /*
+ * Read a sysctl, by MIB, whole, in the vnet of the calling thread (for
+ * a function run by pk_fbsd_call()): *bufp is malloc'd, *sizep bytes.
+ * The buffer is sized for what the kernel says plus a quarter plus
+ * slack bytes, and the read tried again while that is too small, 8
+ * times at most.  Returns 0 or an errno value.
+ */
+int	pk_fbsd_sysctl_here(const int *mib, u_int len, size_t slack,
+	    void **bufp, size_t *sizep);
+
+/*
  * Every interface of the stack s was made in, as SIOCGIFCONF shows it,
  * sorted by index.
  */

@@ -72,30 +72,17 @@ read_one(const int *mib, u_int miblen, uint32_t which, struct pk_fbsd_out *o)
 {
 	struct rec r;
 	size_t size;
-	char *buf;
-	int tries, e;
+	void *buf;
+	int e;
 
-	for (tries = 0; tries < 8; tries++) {
-		size = 0;
-		if (sysctl(mib, miblen, NULL, &size, NULL, 0) != 0)
-			return (errno);
-		size += size / 4 + 4096;
-		if ((buf = malloc(size)) == NULL)
-			return (ENOMEM);
-		if (sysctl(mib, miblen, buf, &size, NULL, 0) == 0) {
-			r.which = which;
-			r.len = (uint32_t)size;
-			if ((e = pk_fbsd_put(o, &r, sizeof(r))) == 0)
-				e = pk_fbsd_put(o, buf, size);
-			free(buf);
-			return (e);
-		}
-		e = errno;
-		free(buf);
-		if (e != ENOMEM)
-			return (e);
-	}
-	return (ENOMEM);
+	if ((e = pk_fbsd_sysctl_here(mib, miblen, 4096, &buf, &size)) != 0)
+		return (e);
+	r.which = which;
+	r.len = (uint32_t)size;
+	if ((e = pk_fbsd_put(o, &r, sizeof(r))) == 0)
+		e = pk_fbsd_put(o, buf, size);
+	free(buf);
+	return (e);
 }
 
 static int

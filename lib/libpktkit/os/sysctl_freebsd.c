@@ -152,27 +152,26 @@ struct sysctl_req {
 	size_t		 newlen;
 };
 
-static int
-sysctl_read_fn(void *arg, struct pk_fbsd_out *o)
+int
+pk_fbsd_sysctl_here(const int *mib, u_int len, size_t slack, void **bufp,
+    size_t *sizep)
 {
-	struct sysctl_req *r;
 	size_t size;
 	char *buf;
 	int tries, e;
 
-	r = arg;
 	for (tries = 0; tries < SYSCTL_TRIES; tries++) {
 		size = 0;
-		if (sysctl(r->mib, r->len, NULL, &size, NULL, 0) != 0)
+		if (sysctl(mib, len, NULL, &size, NULL, 0) != 0)
 			return (errno);
 		/* Room for what appears between the two calls. */
-		size += size / 4 + 1024;
+		size += size / 4 + slack;
 		if ((buf = malloc(size)) == NULL)
 			return (ENOMEM);
-		if (sysctl(r->mib, r->len, buf, &size, NULL, 0) == 0) {
-			e = pk_fbsd_put(o, buf, size);
-			free(buf);
-			return (e);
+		if (sysctl(mib, len, buf, &size, NULL, 0) == 0) {
+			*bufp = buf;
+			*sizep = size;
+			return (0);
 		}
 		e = errno;
 		free(buf);
@@ -180,6 +179,23 @@ sysctl_read_fn(void *arg, struct pk_fbsd_out *o)
 			return (e);
 	}
 	return (ENOMEM);
+}
+
+static int
+sysctl_read_fn(void *arg, struct pk_fbsd_out *o)
+{
+	struct sysctl_req *r;
+	size_t size;
+	void *buf;
+	int e;
+
+	r = arg;
+	if ((e = pk_fbsd_sysctl_here(r->mib, r->len, 1024, &buf,
+	    &size)) != 0)
+		return (e);
+	e = pk_fbsd_put(o, buf, size);
+	free(buf);
+	return (e);
 }
 
 static int
