@@ -141,6 +141,13 @@ int	pk_fbsd_sysctl_here(const int *mib, u_int len, size_t slack,
 	    void **bufp, size_t *sizep);
 
 /*
+ * Every open file of the machine, as kern.file shows it where the
+ * caller is: *xfp is malloc'd, *np records.
+ */
+struct xfile;
+int	pk_fbsd_files(struct xfile **xfp, size_t *np, struct pk_err *err);
+
+/*
  * Every interface of the stack s was made in, as SIOCGIFCONF shows it,
  * sorted by index.
  */

@@ -221,18 +221,14 @@ pcb_of(const struct pk_os_vnet *ov, uint64_t so)
 	return (NULL);
 }
 
-static int
-scan_files(struct scan *sc, struct pk_err *err)
+int
+pk_fbsd_files(struct xfile **xfp, size_t *np, struct pk_err *err)
 {
-	const struct pk_fbsd_pcb *p;
 	struct xfile *xf;
-	char cmd[128];
-	size_t size, i, n;
+	size_t size, n;
 	int mib[2];
 	void *buf;
 
-	if (sc->ov->npcbs == 0)
-		return (0);
 	mib[0] = CTL_KERN;
 	mib[1] = KERN_FILE;
 	if (table_read(mib, 2, &buf, &size, err) != 0)
@@ -244,6 +240,23 @@ scan_files(struct scan *sc, struct pk_err *err)
 		return (pk_err_set(err, EINVAL, "kern.file: records of %zu "
 		    "bytes", (size_t)xf[0].xf_size));
 	}
+	*xfp = xf;
+	*np = n;
+	return (0);
+}
+
+static int
+scan_files(struct scan *sc, struct pk_err *err)
+{
+	const struct pk_fbsd_pcb *p;
+	struct xfile *xf;
+	char cmd[128];
+	size_t i, n;
+
+	if (sc->ov->npcbs == 0)
+		return (0);
+	if (pk_fbsd_files(&xf, &n, err) != 0)
+		return (-1);
 	for (i = 0; i < n; i++) {
 		if (xf[i].xf_type != DTYPE_SOCKET ||
 		    (p = pcb_of(sc->ov, xf[i].xf_data)) == NULL)
@@ -252,7 +265,7 @@ scan_files(struct scan *sc, struct pk_err *err)
 		pk_os_holder_say(&sc->out, "pid %d (%s) via fd %d (%s)",
 		    (int)xf[i].xf_pid, cmd, xf[i].xf_fd, p->desc);
 	}
-	free(buf);
+	free(xf);
 	return (0);
 }
 

@@ -122,30 +122,19 @@ static int
 sockset_read(struct sockset *ss, struct pk_err *err)
 {
 	struct xfile *xf;
-	size_t size, i, n;
-	int mib[2];
-	void *buf;
+	size_t i, n;
 
-	mib[0] = CTL_KERN;
-	mib[1] = KERN_FILE;
-	if (pk_fbsd_sysctl_get(NULL, mib, 2, &buf, &size, err) != 0)
+	if (pk_fbsd_files(&xf, &n, err) != 0)
 		return (-1);
-	xf = buf;
-	n = size / sizeof(*xf);
-	if (n > 0 && xf[0].xf_size != sizeof(*xf)) {
-		free(buf);
-		return (pk_err_set(err, EINVAL, "kern.file: records of %zu "
-		    "bytes", (size_t)xf[0].xf_size));
-	}
 	if ((ss->v = calloc(n + 1, sizeof(*ss->v))) == NULL) {
-		free(buf);
+		free(xf);
 		return (pk_err_sys(err, ENOMEM, "kern.file"));
 	}
 	ss->n = 0;
 	for (i = 0; i < n; i++)
 		if (xf[i].xf_type == DTYPE_SOCKET)
 			ss->v[ss->n++] = xf[i].xf_data;
-	free(buf);
+	free(xf);
 	qsort(ss->v, ss->n, sizeof(*ss->v), u64_cmp);
 	return (0);
 }
