@@ -165,6 +165,15 @@ pk_linux_rtnl(struct pk_os_vnet *ov, struct pk_err *err)
 	return (&ov->nl);
 }
 
+int
+pk_linux_rtnl_put(struct pk_os_vnet *ov, int rc)
+{
+
+	if (ov->how == PK_OS_VNET_NEW)
+		pk_nl_close(&ov->nl);
+	return (rc);
+}
+
 /*
  * A sysctl name ("net.ipv4.ip_forward", or with slashes as sysctl(8)
  * allows, for names with dots in them) to a path under /proc/sys.

@@ -36,20 +36,6 @@ addr_str(const struct pk_os_inaddr *a, char *buf, size_t size)
 		snprintf(buf, size, "?");
 }
 
-/*
- * The vnet's rtnetlink socket for one exchange; closed again in a vnet
- * we will destroy (see rtnl_linux.c: it would hold the vnet for a grace
- * period after its close).
- */
-static int
-rtnl_done(struct pk_os_vnet *ov, int rc)
-{
-
-	if (ov->how == PK_OS_VNET_NEW)
-		pk_nl_close(&ov->nl);
-	return (rc);
-}
-
 static struct nlmsghdr *
 req(char *buf, int type, int flags)
 {
@@ -139,7 +125,7 @@ pk_os_route_get(struct pk_os_vnet *ov, const struct pk_os_inaddr *dst,
 	if (oif > 0)
 		mnl_attr_put_u32(h, RTA_OIF, (uint32_t)oif);
 	memset(r, 0, sizeof(*r));
-	if (rtnl_done(ov, pk_nl_talk(nl, h, route_cb, r, err)) != 0) {
+	if (pk_linux_rtnl_put(ov, pk_nl_talk(nl, h, route_cb, r, err)) != 0) {
 		addr_str(dst, s, sizeof(s));
 		return (pk_err_prefix(err, "route to %s", s));
 	}
@@ -214,7 +200,7 @@ neigh_query(struct pk_os_vnet *ov, int index, const struct pk_os_inaddr *ip,
 	nd->ndm_ifindex = index;
 	mnl_attr_put(h, NDA_DST, alen(ip->family), ip->addr);
 	ns->state = NEIGH_NONE;
-	if (rtnl_done(ov, pk_nl_talk(nl, h, neigh_cb, ns, &e)) != 0) {
+	if (pk_linux_rtnl_put(ov, pk_nl_talk(nl, h, neigh_cb, ns, &e)) != 0) {
 		if (e.code == ENOENT)
 			return (0);
 		if (err != NULL)
@@ -247,7 +233,7 @@ neigh_use(struct pk_os_vnet *ov, int index, const struct pk_os_inaddr *ip,
 	nd->ndm_flags = NTF_USE;
 	nd->ndm_state = NUD_NONE;
 	mnl_attr_put(h, NDA_DST, alen(ip->family), ip->addr);
-	return (rtnl_done(ov, pk_nl_talk(nl, h, NULL, NULL, err)));
+	return (pk_linux_rtnl_put(ov, pk_nl_talk(nl, h, NULL, NULL, err)));
 }
 
 /*
@@ -294,7 +280,7 @@ has_lladdr(struct pk_os_vnet *ov, int index, struct pk_err *err)
 	ifa->ifa_family = AF_INET6;
 	c.index = index;
 	c.found = 0;
-	if (rtnl_done(ov, pk_nl_talk(nl, h, lladdr_cb, &c, err)) != 0)
+	if (pk_linux_rtnl_put(ov, pk_nl_talk(nl, h, lladdr_cb, &c, err)) != 0)
 		return (-1);
 	return (c.found);
 }

@@ -51,9 +51,15 @@ int	pk_nl_talk(struct pk_nl *nl, struct nlmsghdr *h, mnl_cb_t cb,
 	    void *arg, struct pk_err *err);
 
 /*
- * The vnet's rtnetlink socket, opened inside it on first use.
+ * The vnet's rtnetlink socket, opened inside it on first use.  Each
+ * operation hands it back with pk_linux_rtnl_put(), which returns rc:
+ * inside a vnet we will wait on (PK_OS_VNET_NEW) that closes it again
+ * at once, because a netlink socket holds its namespace for an RCU
+ * grace period (some 15 ms) after it is closed, and that had better be
+ * over by the time the vnet is destroyed.
  */
 struct pk_nl *pk_linux_rtnl(struct pk_os_vnet *ov, struct pk_err *err);
+int	pk_linux_rtnl_put(struct pk_os_vnet *ov, int rc);
 
 /*
  * Open a socket of the given bus inside ov (for sock_diag).

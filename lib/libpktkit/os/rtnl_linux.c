@@ -133,28 +133,6 @@ pk_nl_talk(struct pk_nl *nl, struct nlmsghdr *h, mnl_cb_t cb, void *arg,
 	}
 }
 
-/*
- * The vnet's rtnetlink socket, for one operation.  Inside a vnet we will
- * wait on, it is closed again right after: a netlink socket holds its
- * namespace for an RCU grace period (some 15 ms) after it is closed, and
- * that had better be over by the time the vnet is destroyed.
- */
-static struct pk_nl *
-rtnl_get(struct pk_os_vnet *ov, struct pk_err *err)
-{
-
-	return (pk_linux_rtnl(ov, err));
-}
-
-static int
-rtnl_put(struct pk_os_vnet *ov, int rc)
-{
-
-	if (ov->how == PK_OS_VNET_NEW)
-		pk_nl_close(&ov->nl);
-	return (rc);
-}
-
 static struct nlmsghdr *
 nl_req(char *buf, int type, int flags)
 {
@@ -253,7 +231,7 @@ pk_os_link_get(struct pk_os_vnet *ov, const char *name, struct pk_os_link *l,
 	struct pk_nl *nl;
 	struct pk_err e;
 
-	if ((nl = rtnl_get(ov, err)) == NULL)
+	if ((nl = pk_linux_rtnl(ov, err)) == NULL)
 		return (-1);
 	h = nl_req(buf, RTM_GETLINK, 0);
 	ifi = mnl_nlmsg_put_extra_header(h, sizeof(*ifi));
@@ -261,7 +239,7 @@ pk_os_link_get(struct pk_os_vnet *ov, const char *name, struct pk_os_link *l,
 	mnl_attr_put_strz(h, IFLA_IFNAME, name);
 	mnl_attr_put_u32(h, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 	memset(l, 0, sizeof(*l));
-	if (rtnl_put(ov, pk_nl_talk(nl, h, link_one_cb, l, &e)) != 0) {
+	if (pk_linux_rtnl_put(ov, pk_nl_talk(nl, h, link_one_cb, l, &e)) != 0) {
 		if (e.code == ENODEV)
 			return (0);
 		if (err != NULL)
@@ -339,11 +317,11 @@ pk_os_link_list(struct pk_os_vnet *ov, struct pk_os_link **lp, size_t *np,
 		if (pk_nl_open(&own, NETLINK_ROUTE, 0, err) != 0)
 			return (-1);
 		nl = &own;
-	} else if ((nl = rtnl_get(ov, err)) == NULL)
+	} else if ((nl = pk_linux_rtnl(ov, err)) == NULL)
 		return (-1);
 	rc = link_dump(nl, lp, np, err);
 	if (ov != NULL)
-		(void)rtnl_put(ov, 0);
+		(void)pk_linux_rtnl_put(ov, 0);
 	pk_nl_close(&own);
 	return (rc);
 }
@@ -401,10 +379,11 @@ pk_os_link_pair(struct pk_os_vnet *va, const char *na, const uint8_t maca[6],
 	struct nlattr *info, *data, *peer;
 	struct pk_nl *nl;
 
-	if ((nl = rtnl_get(va, err)) == NULL)
+	if ((nl = pk_linux_rtnl(va, err)) == NULL)
 		return (-1);
 	if (vb != va && vb->nsfd < 0)
-		return (rtnl_put(va, pk_err_set(err, ESRCH, "vnet released")));
+		return (pk_linux_rtnl_put(va, pk_err_set(err, ESRCH,
+		    "vnet released")));
 	h = nl_req(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
 	ifi = mnl_nlmsg_put_extra_header(h, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
@@ -435,7 +414,7 @@ pk_os_link_pair(struct pk_os_vnet *va, const char *na, const uint8_t maca[6],
 	mnl_attr_nest_end(h, peer);
 	mnl_attr_nest_end(h, data);
 	mnl_attr_nest_end(h, info);
-	if (rtnl_put(va, pk_nl_talk(nl, h, NULL, NULL, err)) != 0)
+	if (pk_linux_rtnl_put(va, pk_nl_talk(nl, h, NULL, NULL, err)) != 0)
 		return (-1);
 	if (up && pk_os_link_set(vb, nb, 0, 1, 0, err) != 0) {
 		(void)pk_os_link_delete(va, na, 0, NULL);
@@ -461,7 +440,7 @@ link_simple(struct pk_os_vnet *ov, int type, const char *name, int index,
 	struct ifinfomsg *ifi;
 	struct pk_nl *nl;
 
-	if ((nl = rtnl_get(ov, err)) == NULL)
+	if ((nl = pk_linux_rtnl(ov, err)) == NULL)
 		return (-1);
 	h = nl_req(buf, type, 0);
 	ifi = mnl_nlmsg_put_extra_header(h, sizeof(*ifi));
@@ -477,11 +456,11 @@ link_simple(struct pk_os_vnet *ov, int type, const char *name, int index,
 		mnl_attr_put_u32(h, IFLA_MTU, mtu);
 	if (to != NULL) {
 		if (to->nsfd < 0)
-			return (rtnl_put(ov, pk_err_set(err, ESRCH,
+			return (pk_linux_rtnl_put(ov, pk_err_set(err, ESRCH,
 			    "vnet released")));
 		mnl_attr_put_u32(h, IFLA_NET_NS_FD, (uint32_t)to->nsfd);
 	}
-	return (rtnl_put(ov, pk_nl_talk(nl, h, NULL, NULL, err)));
+	return (pk_linux_rtnl_put(ov, pk_nl_talk(nl, h, NULL, NULL, err)));
 }
 
 int
@@ -666,7 +645,7 @@ pk_os_addr_change(struct pk_os_vnet *ov, const char *name, int index,
 	struct pk_nl *nl;
 
 	(void)name;
-	if ((nl = rtnl_get(ov, err)) == NULL)
+	if ((nl = pk_linux_rtnl(ov, err)) == NULL)
 		return (-1);
 	h = nl_req(buf, add ? RTM_NEWADDR : RTM_DELADDR,
 	    add ? NLM_F_CREATE | NLM_F_EXCL : 0);
@@ -680,9 +659,10 @@ pk_os_addr_change(struct pk_os_vnet *ov, const char *name, int index,
 		/* Never tentative: tests use the address at once. */
 		ifa->ifa_flags = IFA_F_NODAD;
 		mnl_attr_put_u32(h, IFA_FLAGS, IFA_F_NODAD);
-		return (rtnl_put(ov, addr6_add(ov, nl, h, index, a, err)));
+		return (pk_linux_rtnl_put(ov, addr6_add(ov, nl, h, index, a,
+		    err)));
 	}
-	return (rtnl_put(ov, pk_nl_talk(nl, h, NULL, NULL, err)));
+	return (pk_linux_rtnl_put(ov, pk_nl_talk(nl, h, NULL, NULL, err)));
 }
 
 int
@@ -696,7 +676,7 @@ pk_os_route_change(struct pk_os_vnet *ov, int add,
 	struct pk_nl *nl;
 
 	(void)oif;
-	if ((nl = rtnl_get(ov, err)) == NULL)
+	if ((nl = pk_linux_rtnl(ov, err)) == NULL)
 		return (-1);
 	h = nl_req(buf, add ? RTM_NEWROUTE : RTM_DELROUTE,
 	    add ? NLM_F_CREATE | NLM_F_EXCL : 0);
@@ -716,7 +696,7 @@ pk_os_route_change(struct pk_os_vnet *ov, int add,
 		mnl_attr_put(h, RTA_GATEWAY, inaddr_len(gw), gw->addr);
 	if (oifindex > 0)
 		mnl_attr_put_u32(h, RTA_OIF, (uint32_t)oifindex);
-	return (rtnl_put(ov, pk_nl_talk(nl, h, NULL, NULL, err)));
+	return (pk_linux_rtnl_put(ov, pk_nl_talk(nl, h, NULL, NULL, err)));
 }
 
 /*
@@ -733,7 +713,7 @@ pk_os_neigh_add(struct pk_os_vnet *ov, const char *name, int index,
 	struct pk_nl *nl;
 
 	(void)name;
-	if ((nl = rtnl_get(ov, err)) == NULL)
+	if ((nl = pk_linux_rtnl(ov, err)) == NULL)
 		return (-1);
 	h = nl_req(buf, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE);
 	nd = mnl_nlmsg_put_extra_header(h, sizeof(*nd));
@@ -742,7 +722,7 @@ pk_os_neigh_add(struct pk_os_vnet *ov, const char *name, int index,
 	nd->ndm_state = NUD_PERMANENT;
 	mnl_attr_put(h, NDA_DST, inaddr_len(ip), ip->addr);
 	mnl_attr_put(h, NDA_LLADDR, 6, mac);
-	return (rtnl_put(ov, pk_nl_talk(nl, h, NULL, NULL, err)));
+	return (pk_linux_rtnl_put(ov, pk_nl_talk(nl, h, NULL, NULL, err)));
 }
 
 struct neigh_ctx {
@@ -785,7 +765,7 @@ pk_os_neigh_get(struct pk_os_vnet *ov, const char *name, int index,
 	struct pk_err e;
 
 	(void)name;
-	if ((nl = rtnl_get(ov, err)) == NULL)
+	if ((nl = pk_linux_rtnl(ov, err)) == NULL)
 		return (-1);
 	h = nl_req(buf, RTM_GETNEIGH, 0);
 	nd = mnl_nlmsg_put_extra_header(h, sizeof(*nd));
@@ -794,7 +774,8 @@ pk_os_neigh_get(struct pk_os_vnet *ov, const char *name, int index,
 	mnl_attr_put(h, NDA_DST, inaddr_len(ip), ip->addr);
 	c.mac = mac;
 	c.found = 0;
-	if (rtnl_put(ov, pk_nl_talk(nl, h, neigh_get_cb, &c, &e)) != 0) {
+	if (pk_linux_rtnl_put(ov, pk_nl_talk(nl, h, neigh_get_cb, &c,
+	    &e)) != 0) {
 		if (e.code == ENOENT)
 			return (0);
 		if (err != NULL)
@@ -861,7 +842,7 @@ pk_os_neigh_flush(struct pk_os_vnet *ov, struct pk_err *err)
 	struct pk_nl *nl;
 	size_t i;
 
-	if ((nl = rtnl_get(ov, err)) == NULL)
+	if ((nl = pk_linux_rtnl(ov, err)) == NULL)
 		return (-1);
 	h = nl_req(buf, RTM_GETNEIGH, NLM_F_DUMP);
 	nd = mnl_nlmsg_put_extra_header(h, sizeof(*nd));
@@ -870,7 +851,7 @@ pk_os_neigh_flush(struct pk_os_vnet *ov, struct pk_err *err)
 	nlst.err = err;
 	if (pk_nl_talk(nl, h, neigh_list_cb, &nlst, err) != 0) {
 		free(nlst.v);
-		return (rtnl_put(ov, -1));
+		return (pk_linux_rtnl_put(ov, -1));
 	}
 	for (i = 0; i < nlst.n; i++) {
 		h = nl_req(buf, RTM_DELNEIGH, 0);
@@ -882,5 +863,5 @@ pk_os_neigh_flush(struct pk_os_vnet *ov, struct pk_err *err)
 		(void)pk_nl_talk(nl, h, NULL, NULL, NULL);
 	}
 	free(nlst.v);
-	return (rtnl_put(ov, 0));
+	return (pk_linux_rtnl_put(ov, 0));
 }
