@@ -28,6 +28,7 @@
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
 
+#include "os_common.h"
 #include "os_linux.h"
 
 /* TCP states as the kernel numbers them (include/net/tcp_states.h). */
@@ -55,20 +56,6 @@ struct sock_list {
 	struct pk_os_sock	*v;
 	size_t			 n, cap;
 };
-
-static void
-endpoint(int family, const uint32_t *addr, uint16_t port, char *buf,
-    size_t size)
-{
-	char a[INET6_ADDRSTRLEN];
-
-	if (inet_ntop(family, addr, a, sizeof(a)) == NULL)
-		strcpy(a, "?");
-	if (family == AF_INET6)
-		snprintf(buf, size, "[%s]:%u", a, ntohs(port));
-	else
-		snprintf(buf, size, "%s:%u", a, ntohs(port));
-}
 
 /*
  * Hex words as /proc/net/tcp prints addresses: each 32-bit word as it
@@ -124,10 +111,10 @@ parse_line(const char *line, int family, struct pk_os_sock *s)
 	snprintf(s->state, sizeof(s->state), "%s",
 	    st < sizeof(tcp_states) / sizeof(tcp_states[0]) ? tcp_states[st] :
 	    "?");
-	endpoint(family, k.id.idiag_src, k.id.idiag_sport, s->local,
-	    sizeof(s->local));
-	endpoint(family, k.id.idiag_dst, k.id.idiag_dport, s->remote,
-	    sizeof(s->remote));
+	pk_os_sock_endpoint(family, k.id.idiag_src, k.id.idiag_sport,
+	    s->local, sizeof(s->local));
+	pk_os_sock_endpoint(family, k.id.idiag_dst, k.id.idiag_dport,
+	    s->remote, sizeof(s->remote));
 	s->sendq = tx;
 	s->recvq = rx;
 	s->inode = inode;

@@ -12,6 +12,7 @@
 #define PK_OS_COMMON_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "pk_os.h"
 
@@ -71,5 +72,13 @@ int	pk_os_kname_copy(char *buf, size_t size, const char *kname,
  * pk_os_link_list().
  */
 void	pk_os_links_sort(struct pk_os_link *l, size_t n);
+
+/*
+ * One end of a socket as struct pk_os_sock shows it: "192.0.2.1:80",
+ * "[2001:db8::1]:80" ("?" for an address that cannot be printed).
+ * addr is an in_addr or in6_addr of family, port in network order.
+ */
+void	pk_os_sock_endpoint(int family, const void *addr, uint16_t port,
+	    char *buf, size_t size);
 
 #endif /* !PK_OS_COMMON_H */

@@ -18,7 +18,6 @@
 #include <sys/socketvar.h>
 #include <sys/sysctl.h>
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/in_pcb.h>
 #include <netinet/tcp_fsm.h>
@@ -29,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "os_common.h"
 #include "os_freebsd.h"
 
 /* TCP states, named as the Linux side names them. */
@@ -148,20 +148,6 @@ sockset_has(const struct sockset *ss, uint64_t so)
 }
 
 static void
-endpoint(int family, const void *addr, uint16_t port, char *buf,
-    size_t size)
-{
-	char a[INET6_ADDRSTRLEN];
-
-	if (inet_ntop(family, addr, a, sizeof(a)) == NULL)
-		strlcpy(a, "?", sizeof(a));
-	if (family == AF_INET6)
-		snprintf(buf, size, "[%s]:%u", a, ntohs(port));
-	else
-		snprintf(buf, size, "%s:%u", a, ntohs(port));
-}
-
-static void
 conn_key(const struct in_conninfo *inc, struct sock_key *k)
 {
 
@@ -216,8 +202,8 @@ add_pcb(struct found *f, uint64_t so, const char *proto,
 		return (-1);
 	p = &f->pcbs[f->npcbs++];
 	p->so = so;
-	endpoint(k->family, k->laddr, k->lport, l, sizeof(l));
-	endpoint(k->family, k->faddr, k->fport, r, sizeof(r));
+	pk_os_sock_endpoint(k->family, k->laddr, k->lport, l, sizeof(l));
+	pk_os_sock_endpoint(k->family, k->faddr, k->fport, r, sizeof(r));
 	snprintf(p->desc, sizeof(p->desc), "%s%s socket %s -> %s%s%s", proto,
 	    k->family == AF_INET6 ? "6" : "", l, r, state != NULL ? ", " : "",
 	    state != NULL ? state : "");
@@ -247,8 +233,10 @@ add_tcp(struct found *f, const struct xtcpcb *xt, const struct sockset *ss)
 	snprintf(s->proto, sizeof(s->proto), "%s", k.family == AF_INET6 ?
 	    "tcp6" : "tcp");
 	snprintf(s->state, sizeof(s->state), "%s", state);
-	endpoint(k.family, k.laddr, k.lport, s->local, sizeof(s->local));
-	endpoint(k.family, k.faddr, k.fport, s->remote, sizeof(s->remote));
+	pk_os_sock_endpoint(k.family, k.laddr, k.lport, s->local,
+	    sizeof(s->local));
+	pk_os_sock_endpoint(k.family, k.faddr, k.fport, s->remote,
+	    sizeof(s->remote));
 	s->sendq = xt->xt_inp.xi_socket.so_snd.sb_cc;
 	s->recvq = xt->xt_inp.xi_socket.so_rcv.sb_cc;
 	s->inode = hasfile ? so : 0;
