@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "pk_packet_impl.h"
+#include "../pk_mac_impl.h"
 
 static pthread_once_t lnet_once = PTHREAD_ONCE_INIT;
 static pthread_key_t lnet_key;
@@ -148,42 +149,14 @@ pk__forced(int64_t v, uint16_t *out)
 	return (1);
 }
 
-static int
-hexval(char c)
-{
-
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	if (c >= 'A' && c <= 'F')
-		return (c - 'A' + 10);
-	return (-1);
-}
-
-/* "02:00:00:00:00:01"; one or two hex digits per byte.  By hand: sscanf
- * cost more than the rest of a build. */
+/* "02:00:00:00:00:01"; one or two hex digits per byte. */
 int
 pk__mac(struct pk_bctx *b, int i, const char *what, const char *s,
     uint8_t mac[6])
 {
-	const char *p = s;
-	int k, h, v;
 
-	for (k = 0; k < 6; k++) {
-		if ((v = hexval(*p++)) < 0)
-			return (pk__lerr(b, i, "%s: bad MAC address \"%s\"",
-			    what, s));
-		if ((h = hexval(*p)) >= 0) {
-			v = v << 4 | h;
-			p++;
-		}
-		mac[k] = (uint8_t)v;
-		if (*p != (k < 5 ? ':' : '\0'))
-			return (pk__lerr(b, i, "%s: bad MAC address \"%s\"",
-			    what, s));
-		p++;
-	}
+	if (pk_mac_parse(s, 1, mac) != 0)
+		return (pk__lerr(b, i, "%s: bad MAC address \"%s\"", what, s));
 	return (0);
 }
 

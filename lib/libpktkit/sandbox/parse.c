@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "pk_sandbox_impl.h"
+#include "../pk_mac_impl.h"
 
 /*
  * Names end up in file names and interface names: letters, digits, '_',
@@ -110,40 +111,18 @@ pk_sb_parse_addr(const char *s, int plen_ok, struct pk_os_inaddr *a,
 	return (parse_plen(s, slash + 1, a->plen, &a->plen, err));
 }
 
-static int
-hexval(char c)
-{
-
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	if (c >= 'A' && c <= 'F')
-		return (c - 'A' + 10);
-	return (-1);
-}
-
 /*
  * Exactly "xx:xx:xx:xx:xx:xx", hex digits in either case.
  */
 int
 pk_sb_parse_mac(const char *s, uint8_t mac[6], struct pk_err *err)
 {
-	int i, hi, lo;
 
-	if (s == NULL || strlen(s) != 17)
-		goto bad;
-	for (i = 0; i < 6; i++) {
-		hi = hexval(s[3 * i]);
-		lo = hexval(s[3 * i + 1]);
-		if (hi < 0 || lo < 0 || (i < 5 && s[3 * i + 2] != ':'))
-			goto bad;
-		mac[i] = (uint8_t)(hi << 4 | lo);
-	}
+	if (s == NULL || pk_mac_parse(s, 0, mac) != 0)
+		return (pk_err_set(err, EINVAL, "MAC address '%.40s': expected "
+		    "six hex bytes like 02:00:00:00:00:01", s == NULL ? "" :
+		    s));
 	return (0);
-bad:
-	return (pk_err_set(err, EINVAL, "MAC address '%.40s': expected six "
-	    "hex bytes like 02:00:00:00:00:01", s == NULL ? "" : s));
 }
 
 void
