@@ -8,6 +8,7 @@
 
 #include "pk_leak.h"
 #include "../os/pk_os.h"
+#include "../sandbox/pk_sandbox_impl.h"
 
 struct pk_leak {
 	struct pk_leak_conf	 conf;
@@ -458,14 +459,6 @@ pk_leak_free(struct pk_leak *l)
 	free(l);
 }
 
-static void
-sock_line(const struct pk_os_sock *s, char *buf, size_t size)
-{
-
-	snprintf(buf, size, "%s socket %s -> %s (%s, send-q %u, recv-q %u)",
-	    s->proto, s->local, s->remote, s->state, s->sendq, s->recvq);
-}
-
 int
 pk_leak_reap_here(struct pk_report *rep, struct pk_err *err)
 {
@@ -487,7 +480,7 @@ pk_leak_reap_here(struct pk_report *rep, struct pk_err *err)
 	for (i = 0; i < n; i++) {
 		if (!s[i].orphan)
 			continue;
-		sock_line(&s[i], line, sizeof(line));
+		pk_sb_sock_line(&s[i], line, sizeof(line));
 		if (pk_os_sock_destroy(ov, &s[i], &e) != 0) {
 			(void)pk_report_add(rep, "leak: the case host: "
 			    "orphaned %s that no process owns: %s", line,

@@ -100,6 +100,8 @@ int	pk_sb_wait(struct pk_os_watch *w, struct pk_vnet **vs, size_t n,
 	    unsigned ms, int64_t t0_us, int64_t *settle_us,
 	    struct pk_report *rep, struct pk_err *err);
 int	pk_sb_reap(struct pk_vnet *v, struct pk_report *rep);
+/* A socket as reports show it (also the leak checker's). */
+void	pk_sb_sock_line(const struct pk_os_sock *s, char *buf, size_t size);
 
 /* iface.c */
 int	pk_sb_ifs_vnet_gone(struct pk_sandbox *sb, struct pk_vnet *v,

@@ -350,8 +350,8 @@ pk_vnet_enter_do(struct pk_vnet *v, int (*fn)(void *), void *arg,
  * Teardown.
  */
 
-static void
-sock_line(const struct pk_os_sock *s, char *buf, size_t size)
+void
+pk_sb_sock_line(const struct pk_os_sock *s, char *buf, size_t size)
 {
 
 	snprintf(buf, size, "%s socket %s -> %s (%s, send-q %u, recv-q %u)",
@@ -370,7 +370,7 @@ pk_sb_reap(struct pk_vnet *v, struct pk_report *rep)
 	for (i = 0; i < v->nsocks; i++) {
 		if (!v->socks[i].orphan)
 			continue;
-		sock_line(&v->socks[i], line, sizeof(line));
+		pk_sb_sock_line(&v->socks[i], line, sizeof(line));
 		if (pk_os_sock_destroy(v->os, &v->socks[i], &e) != 0) {
 			if (rep != NULL)
 				(void)pk_report_add(rep, "note: vnet %s: "
@@ -428,7 +428,7 @@ report_holders(struct pk_vnet *v, unsigned ms, struct pk_report *rep)
 	for (i = 0; i < v->nsocks; i++) {
 		if (!v->socks[i].orphan)
 			continue;
-		sock_line(&v->socks[i], line, sizeof(line));
+		pk_sb_sock_line(&v->socks[i], line, sizeof(line));
 		c.n++;
 		if (rep != NULL)
 			(void)pk_report_add(rep, "leak: vnet %s still alive "
