@@ -33,6 +33,8 @@
 #include "pktkit.h"
 #include "atf/pk_atf_impl.h"
 
+#include "bench.h"
+
 #define	ROUNDS_DEFAULT	200
 
 struct timing {
@@ -41,12 +43,6 @@ struct timing {
 	int64_t	check_us;
 	int	fails;			/* leak findings */
 	char	first[200];		/* the first of them */
-};
-
-struct series {
-	const char	*name;
-	double		*v;		/* milliseconds */
-	size_t		 n;
 };
 
 static int	rounds = ROUNDS_DEFAULT;
@@ -71,43 +67,18 @@ static void
 series_init(struct series *s, const char *name)
 {
 
-	s->name = name;
-	s->n = 0;
-	if ((s->v = calloc((size_t)rounds, sizeof(*s->v))) == NULL)
+	if (series_alloc(s, name, (size_t)rounds) != 0)
 		die("%s", "out of memory");
-}
-
-static int
-dcmp(const void *a, const void *b)
-{
-	double x, y;
-
-	x = *(const double *)a;
-	y = *(const double *)b;
-	return (x < y ? -1 : x > y);
-}
-
-/* The p-th percentile, nearest rank. */
-static double
-pct(const struct series *s, double p)
-{
-	size_t k;
-
-	k = (size_t)(p / 100.0 * (double)s->n + 0.999999);
-	if (k < 1)
-		k = 1;
-	if (k > s->n)
-		k = s->n;
-	return (s->v[k - 1]);
 }
 
 static void
 series_print(struct series *s)
 {
 
-	qsort(s->v, s->n, sizeof(*s->v), dcmp);
-	printf("  %-34s %8.2f %8.2f %8.2f %8.2f\n", s->name, pct(s, 50),
-	    pct(s, 90), pct(s, 99), s->v[s->n - 1]);
+	series_sort(s);
+	printf("  %-34s %8.2f %8.2f %8.2f %8.2f\n", s->name,
+	    series_pct(s, 50), series_pct(s, 90), series_pct(s, 99),
+	    s->v[s->n - 1]);
 	free(s->v);
 }
 
@@ -220,11 +191,11 @@ run_series(const char *root, int exclusive, const char *title)
 			die("a clean case leaked: %s", tm.first);
 		if (tm.fails != 0 && disturbed++ == 0)
 			snprintf(first, sizeof(first), "%s", tm.first);
-		begin.v[begin.n++] = tm.begin_us / 1000.0;
-		down.v[down.n++] = tm.teardown_us / 1000.0;
-		check.v[check.n++] = tm.check_us / 1000.0;
-		total.v[total.n++] = (tm.begin_us + tm.teardown_us +
-		    tm.check_us) / 1000.0;
+		series_add(&begin, tm.begin_us / 1000.0);
+		series_add(&down, tm.teardown_us / 1000.0);
+		series_add(&check, tm.check_us / 1000.0);
+		series_add(&total, (tm.begin_us + tm.teardown_us +
+		    tm.check_us) / 1000.0);
 	}
 	printf("%s, %d cases:\n", title, rounds);
 	printf("  %-34s %8s %8s %8s %8s\n", "(ms)", "median", "p90", "p99",

@@ -43,16 +43,12 @@
 #include "os/pk_os.h"
 #include "sandbox/pk_sandbox.h"
 
+#include "bench.h"
+
 extern char **environ;
 
 #define	IDLE_MS		150	/* a test body, between build and teardown */
 #define	SETTLE_MS	10000
-
-struct series {
-	const char	*name;
-	double		*v;		/* milliseconds */
-	size_t		 n;
-};
 
 static struct pk_sandbox	*sb;
 static int			 rounds = 100;
@@ -69,62 +65,29 @@ static void
 series_init(struct series *s, const char *name)
 {
 
-	s->name = name;
-	s->n = 0;
-	if ((s->v = calloc((size_t)rounds, sizeof(*s->v))) == NULL) {
+	if (series_alloc(s, name, (size_t)rounds) != 0) {
 		fprintf(stderr, "sandbox_bench: out of memory\n");
 		exit(1);
 	}
 }
 
 static void
-series_add(struct series *s, double ms)
-{
-
-	s->v[s->n++] = ms;
-}
-
-static int
-dcmp(const void *a, const void *b)
-{
-	double x, y;
-
-	x = *(const double *)a;
-	y = *(const double *)b;
-	return (x < y ? -1 : x > y);
-}
-
-/* The p-th percentile, nearest rank. */
-static double
-pct(struct series *s, double p)
-{
-	size_t k;
-
-	k = (size_t)(p / 100.0 * (double)s->n + 0.999999);
-	if (k < 1)
-		k = 1;
-	if (k > s->n)
-		k = s->n;
-	return (s->v[k - 1]);
-}
-
-static void
 series_print(struct series *s)
 {
 
-	qsort(s->v, s->n, sizeof(*s->v), dcmp);
-	printf("  %-42s %8.2f %8.2f %8.2f\n", s->name, pct(s, 50), pct(s, 90),
-	    pct(s, 99));
+	series_sort(s);
+	printf("  %-42s %8.2f %8.2f %8.2f\n", s->name, series_pct(s, 50),
+	    series_pct(s, 90), series_pct(s, 99));
 }
 
 static void
 series_dist(struct series *s)
 {
 
-	qsort(s->v, s->n, sizeof(*s->v), dcmp);
+	series_sort(s);
 	printf("  %-30s %7.2f %7.2f %7.2f %7.2f %7.2f %7.2f\n", s->name,
-	    s->v[0], pct(s, 10), pct(s, 50), pct(s, 90), pct(s, 99),
-	    s->v[s->n - 1]);
+	    s->v[0], series_pct(s, 10), series_pct(s, 50), series_pct(s, 90),
+	    series_pct(s, 99), s->v[s->n - 1]);
 }
 
 static void

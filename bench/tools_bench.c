@@ -30,6 +30,8 @@
 #include "pk_time.h"
 #include "sandbox/pk_sandbox.h"
 
+#include "bench.h"
+
 extern char **environ;
 
 #define	SCAPY_PY	"/usr/bin/python3"
@@ -50,14 +52,6 @@ fail(const char *what, const struct pk_err *err)
 
 	fprintf(stderr, "tools_bench: %s: %s\n", what, err->msg);
 	exit(1);
-}
-
-static int
-cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x < y ? -1 : x > y);
 }
 
 /* One run of argv, output discarded: its wait status and ms. */
@@ -104,7 +98,7 @@ measure(char *const argv[], int n, int want, struct figure *f)
 			return (-1);
 		}
 	}
-	qsort(v, (size_t)n, sizeof(v[0]), cmp);
+	qsort(v, (size_t)n, sizeof(v[0]), bench_dcmp);
 	f->n = n;
 	f->med = v[n / 2];
 	f->min = v[0];

@@ -36,6 +36,8 @@
 #include "sandbox/pk_sandbox.h"
 #include "wire/pk_wire.h"
 
+#include "bench.h"
+
 #define	SCAPY_PY	"/usr/bin/python3"
 #define	SCAPY_SCRIPT	"wire_bench_scapy.py"
 #define	SCAPY_PROBES	100
@@ -59,16 +61,6 @@ fail(const char *what, const struct pk_err *err)
 	exit(1);
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x, y;
-
-	x = *(const double *)a;
-	y = *(const double *)b;
-	return (x < y ? -1 : x > y);
-}
-
 /* The p-th percentile of v (n values, sorted here). */
 static double
 pct(double *v, int n, double p)
@@ -77,7 +69,7 @@ pct(double *v, int n, double p)
 
 	if (n == 0)
 		return (0);
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	qsort(v, (size_t)n, sizeof(*v), bench_dcmp);
 	i = (int)(p / 100.0 * n + 0.5) - 1;
 	return (v[i < 0 ? 0 : i >= n ? n - 1 : i]);
 }
