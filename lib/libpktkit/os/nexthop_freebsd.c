@@ -25,7 +25,6 @@
 #include <netlink/netlink.h>
 #include <netlink/netlink_route.h>
 
-#include <arpa/inet.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -34,20 +33,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "os_common.h"
 #include "os_freebsd.h"
 #include "../pk_time.h"
 
 #define	ROUTE_GET_MS	1000	/* for the kernel's answer, scaled */
 
 static int	get_seq;
-
-static void
-addr_str(const struct pk_os_inaddr *a, char *buf, size_t size)
-{
-
-	if (inet_ntop(a->family, a->addr, buf, (socklen_t)size) == NULL)
-		snprintf(buf, size, "?");
-}
 
 static int
 inaddr_of(const struct sockaddr *sa, struct pk_os_inaddr *a)
@@ -182,7 +174,7 @@ pk_os_route_get(struct pk_os_vnet *ov, const struct pk_os_inaddr *dst,
 	char s6[64], *cp;
 	int s, rc;
 
-	addr_str(dst, s6, sizeof(s6));
+	pk_os_inaddr_str(dst, s6, sizeof(s6));
 	if ((s = pk_fbsd_route_listener(ov, err)) < 0)
 		return (pk_err_prefix(err, "route to %s", s6));
 	memset(&m, 0, sizeof(m));
@@ -327,7 +319,7 @@ resolve_wait(struct pk_os_vnet *ov, int nl, const char *name, int index,
 	char s[64];
 	int asked, seen, st, rc;
 
-	addr_str(ip, s, sizeof(s));
+	pk_os_inaddr_str(ip, s, sizeof(s));
 	asked = seen = 0;
 	for (;;) {
 		if ((st = pk_fbsd_neigh_state(ov, index, ip, mac, err)) < 0)

@@ -12,10 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <arpa/inet.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 
+#include "os_common.h"
 #include "os_linux.h"
 #include "../pk_time.h"
 
@@ -26,14 +26,6 @@ alen(int family)
 {
 
 	return (family == AF_INET ? 4 : 16);
-}
-
-static void
-addr_str(const struct pk_os_inaddr *a, char *buf, size_t size)
-{
-
-	if (inet_ntop(a->family, a->addr, buf, (socklen_t)size) == NULL)
-		snprintf(buf, size, "?");
 }
 
 static struct nlmsghdr *
@@ -126,13 +118,13 @@ pk_os_route_get(struct pk_os_vnet *ov, const struct pk_os_inaddr *dst,
 		mnl_attr_put_u32(h, RTA_OIF, (uint32_t)oif);
 	memset(r, 0, sizeof(*r));
 	if (pk_linux_rtnl_put(ov, pk_nl_talk(nl, h, route_cb, r, err)) != 0) {
-		addr_str(dst, s, sizeof(s));
+		pk_os_inaddr_str(dst, s, sizeof(s));
 		return (pk_err_prefix(err, "route to %s", s));
 	}
 	if (!r->gateway)
 		r->nh = *dst;
 	if (r->type == 0) {
-		addr_str(dst, s, sizeof(s));
+		pk_os_inaddr_str(dst, s, sizeof(s));
 		return (pk_err_set(err, ENETUNREACH, "route to %s: no answer",
 		    s));
 	}
@@ -363,7 +355,7 @@ resolve_wait(struct pk_os_vnet *ov, struct pk_nl *ev, const char *name,
 			memcpy(mac, ns.mac, 6);
 			return (1);
 		}
-		addr_str(ip, s, sizeof(s));
+		pk_os_inaddr_str(ip, s, sizeof(s));
 		if (ns.state == NEIGH_FAILED && asked) {
 			pk_err_set(err, EHOSTUNREACH, "%s: no answer from %s "
 			    "to %s", name, s, ip->family == AF_INET ?

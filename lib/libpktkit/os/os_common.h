@@ -1,6 +1,7 @@
 /*
- * os_common.h: portable helpers that both backends use.  Private to the
- * files of os/.
+ * os_common.h: portable helpers that both backends use (and, where they
+ * print the seam's types, the modules above it).  Private to the
+ * library: not installed.
  *
  * The operations a backend provides are listed in pk_os.h and nowhere
  * else.  What is here is not one of them: it is written once, in the
@@ -80,5 +81,12 @@ void	pk_os_links_sort(struct pk_os_link *l, size_t n);
  */
 void	pk_os_sock_endpoint(int family, const void *addr, uint16_t port,
 	    char *buf, size_t size);
+
+/*
+ * An address as text ("192.0.2.1", "2001:db8::1"; "?" if it cannot be
+ * printed), without its prefix length.
+ */
+void	pk_os_inaddr_str(const struct pk_os_inaddr *a, char *buf,
+	    size_t size);
 
 #endif /* !PK_OS_COMMON_H */

@@ -21,6 +21,7 @@
 
 #include "pk_wire_impl.h"
 #include "../sandbox/pk_sandbox_impl.h"
+#include "../os/os_common.h"
 
 #define	RESOLVE_MS	5000	/* the kernel gives up after ~3 s */
 #define	NS_FIRST_MS	5
@@ -33,14 +34,6 @@ struct senv {
 	struct in_addr		src4;
 	struct in6_addr		src6;
 };
-
-static void
-ip_str(const struct pk_os_inaddr *a, char *buf, size_t size)
-{
-
-	if (inet_ntop(a->family, a->addr, buf, (socklen_t)size) == NULL)
-		snprintf(buf, size, "?");
-}
 
 static int	send_frame(struct pk_wire *, struct pk_wcap *, const uint8_t *,
 		    size_t, struct pk_err *);
@@ -149,12 +142,12 @@ hop_mac(struct pk_wcap *c, const struct pk_os_inaddr *dst,
 {
 	char s[64], h[64];
 
-	ip_str(dst, s, sizeof(s));
+	pk_os_inaddr_str(dst, s, sizeof(s));
 	switch (r->type) {
 	case PK_OS_RT_UNICAST:
 		if (neighbour(c, &r->nh, mac, err) == 0)
 			return (0);
-		ip_str(&r->nh, h, sizeof(h));
+		pk_os_inaddr_str(&r->nh, h, sizeof(h));
 		if (r->gateway)
 			return (pk_err_prefix(err, "no Ethernet destination "
 			    "for %s (via gateway %s)", s, h));
