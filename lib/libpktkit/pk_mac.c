@@ -2,6 +2,7 @@
  * pk_mac.c: MAC addresses as text (see pk_mac_impl.h).
  */
 #include <stdint.h>
+#include <stdio.h>
 
 #include "pk_mac_impl.h"
 
@@ -40,4 +41,13 @@ pk_mac_parse(const char *s, int loose, uint8_t mac[6])
 		p++;
 	}
 	return (0);
+}
+
+char *
+pk_mac_format(const uint8_t mac[6], char buf[PK_MAC_STRSIZE])
+{
+
+	snprintf(buf, PK_MAC_STRSIZE, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0],
+	    mac[1], mac[2], mac[3], mac[4], mac[5]);
+	return (buf);
 }

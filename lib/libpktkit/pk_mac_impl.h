@@ -16,4 +16,12 @@
  */
 int	pk_mac_parse(const char *s, int loose, uint8_t mac[6]);
 
+#define	PK_MAC_STRSIZE	18	/* "02:00:00:00:00:01" and its NUL */
+
+/*
+ * Write mac as "02:00:00:00:00:01" (lower case, two digits a byte) to
+ * buf, PK_MAC_STRSIZE bytes.  Returns buf.
+ */
+char	*pk_mac_format(const uint8_t mac[6], char buf[PK_MAC_STRSIZE]);
+
 #endif /* !PK_MAC_IMPL_H */

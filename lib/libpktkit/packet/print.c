@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "pk_packet_impl.h"
+#include "../pk_mac_impl.h"
 
 void
 pk__sb_printf(struct pk_sbuf *sb, const char *fmt, ...)
@@ -38,15 +39,6 @@ sb_init(struct pk_sbuf *sb, char *buf, size_t size)
 	sb->len = 0;
 	if (size > 0)
 		buf[0] = '\0';
-}
-
-static const char *
-mac_str(const uint8_t *m, char *s)
-{
-
-	snprintf(s, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
-	    m[3], m[4], m[5]);
-	return (s);
 }
 
 static const char *
@@ -212,7 +204,7 @@ nd_opts(struct pk_sbuf *sb, const uint8_t *p, size_t n)
 		}
 		if ((p[k] == 1 || p[k] == 2) && len == 8)
 			pk__sb_printf(sb, " [%s %s]", p[k] == 1 ? "slla" :
-			    "tlla", mac_str(p + k + 2, s));
+			    "tlla", pk_mac_format(p + k + 2, s));
 		else if (p[k] == 3 && len == 32)
 			pk__sb_printf(sb, " [prefix %s/%u]",
 			    addr_str(AF_INET6, p + k + 16, s), p[k + 2]);
@@ -489,12 +481,12 @@ static int
 line_l2(struct pk_sbuf *sb, const struct pk_dpkt *d, int i)
 {
 	const struct pk_dlayer *l = &d->l[i];
-	char a[18], b[18], s[16], t[16];
+	char a[PK_MAC_STRSIZE], b[PK_MAC_STRSIZE], s[16], t[16];
 
 	switch (l->proto) {
 	case PK_PROTO_ETHER:
-		pk__sb_printf(sb, "%s > %s, ", mac_str(l->u.ether.src, a),
-		    mac_str(l->u.ether.dst, b));
+		pk__sb_printf(sb, "%s > %s, ", pk_mac_format(l->u.ether.src, a),
+		    pk_mac_format(l->u.ether.dst, b));
 		if (l->u.ether.type != 0x0800 && l->u.ether.type != 0x86dd &&
 		    l->u.ether.type != 0x0806 && l->u.ether.type != 0x8100)
 			pk__sb_printf(sb, "ethertype 0x%04x, ",
@@ -520,7 +512,7 @@ line_l2(struct pk_sbuf *sb, const struct pk_dpkt *d, int i)
 			pk__sb_printf(sb, "ARP %s %s is-at %s",
 			    l->u.arp.op == 2 ? "reply" : "op",
 			    addr_str(AF_INET, l->u.arp.spa, s),
-			    mac_str(l->u.arp.sha, a));
+			    pk_mac_format(l->u.arp.sha, a));
 		break;
 	default:
 		pk__sb_printf(sb, "%s, length %u", pk_proto_name(l->proto),
@@ -623,13 +615,13 @@ dump_ip(struct pk_sbuf *sb, const struct pk_dlayer *l)
 static void
 dump_l2(struct pk_sbuf *sb, const struct pk_dlayer *l)
 {
-	char a[18], b[18], s[INET6_ADDRSTRLEN];
+	char a[PK_MAC_STRSIZE], b[PK_MAC_STRSIZE], s[INET6_ADDRSTRLEN];
 
 	switch (l->proto) {
 	case PK_PROTO_ETHER:
 		pk__sb_printf(sb, "dst %s src %s type 0x%04x",
-		    mac_str(l->u.ether.dst, a), mac_str(l->u.ether.src, b),
-		    l->u.ether.type);
+		    pk_mac_format(l->u.ether.dst, a),
+		    pk_mac_format(l->u.ether.src, b), l->u.ether.type);
 		break;
 	case PK_PROTO_SLL:
 		pk__sb_printf(sb, "pkttype %u hatype %u halen %u proto 0x%04x",
@@ -644,9 +636,10 @@ dump_l2(struct pk_sbuf *sb, const struct pk_dlayer *l)
 	default:
 		pk__sb_printf(sb, "hrd %u pro 0x%04x hln %u pln %u op %u "
 		    "sha %s spa %s", l->u.arp.hrd, l->u.arp.pro, l->u.arp.hln,
-		    l->u.arp.pln, l->u.arp.op, mac_str(l->u.arp.sha, a),
+		    l->u.arp.pln, l->u.arp.op, pk_mac_format(l->u.arp.sha, a),
 		    addr_str(AF_INET, l->u.arp.spa, s));
-		pk__sb_printf(sb, " tha %s tpa %s", mac_str(l->u.arp.tha, b),
+		pk__sb_printf(sb, " tha %s tpa %s",
+		    pk_mac_format(l->u.arp.tha, b),
 		    addr_str(AF_INET, l->u.arp.tpa, s));
 		break;
 	}

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "pk_sandbox_impl.h"
+#include "../pk_mac_impl.h"
 
 /*
  * May ifp be used (change: modified)?  The sandbox changes interfaces it
@@ -62,14 +63,6 @@ random_mac(uint8_t mac[6])
 	mac[0] = (uint8_t)((mac[0] & 0xfc) | 0x02);
 }
 
-static void
-fmt_mac(const uint8_t m[6], char *buf, size_t size)
-{
-
-	snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
-	    m[3], m[4], m[5]);
-}
-
 static int
 check_vnet(struct pk_sandbox *sb, struct pk_vnet *v, struct pk_err *err)
 {
@@ -86,7 +79,8 @@ int
 pk_epair_create(struct pk_sandbox *sb, struct pk_vnet *va, struct pk_vnet *vb,
     struct pk_if **ap, struct pk_if **bp, struct pk_err *err)
 {
-	char na[PK_OS_IFNAMSIZ], nb[PK_OS_IFNAMSIZ], ma[18], mb[18];
+	char na[PK_OS_IFNAMSIZ], nb[PK_OS_IFNAMSIZ], ma[PK_MAC_STRSIZE],
+	    mb[PK_MAC_STRSIZE];
 	uint8_t maca[6], macb[6];
 	struct pk_os_link la, lb;
 	struct pk_if *a, *b;
@@ -105,8 +99,8 @@ pk_epair_create(struct pk_sandbox *sb, struct pk_vnet *va, struct pk_vnet *vb,
 			    "unit numbers"));
 		random_mac(maca);
 		random_mac(macb);
-		fmt_mac(maca, ma, sizeof(ma));
-		fmt_mac(macb, mb, sizeof(mb));
+		(void)pk_mac_format(maca, ma);
+		(void)pk_mac_format(macb, mb);
 		if (pk_sb_journal(sb, err, "if %s %s %s", va->name, na,
 		    ma) != 0 ||
 		    pk_sb_journal(sb, err, "if %s %s %s", vb->name, nb,

@@ -22,6 +22,7 @@
 #include "pk_wire_impl.h"
 #include "../sandbox/pk_sandbox_impl.h"
 #include "../os/os_common.h"
+#include "../pk_mac_impl.h"
 
 #define	RESOLVE_MS	5000	/* the kernel gives up after ~3 s */
 #define	NS_FIRST_MS	5
@@ -50,7 +51,8 @@ static int	send_frame(struct pk_wire *, struct pk_wcap *, const uint8_t *,
 static void
 own_ns(struct pk_wcap *c, const struct pk_os_inaddr *ip)
 {
-	char target[INET6_ADDRSTRLEN], group[INET6_ADDRSTRLEN], mac[18];
+	char target[INET6_ADDRSTRLEN], group[INET6_ADDRSTRLEN],
+	    mac[PK_MAC_STRSIZE];
 	struct pk_build_env env;
 	struct pk_os_route r;
 	struct in6_addr g, src;
@@ -70,8 +72,7 @@ own_ns(struct pk_wcap *c, const struct pk_os_inaddr *ip)
 	if (inet_ntop(AF_INET6, ip->addr, target, sizeof(target)) == NULL ||
 	    inet_ntop(AF_INET6, &g, group, sizeof(group)) == NULL)
 		return;
-	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
-	    c->mac[0], c->mac[1], c->mac[2], c->mac[3], c->mac[4], c->mac[5]);
+	(void)pk_mac_format(c->mac, mac);
 	memset(&env, 0, sizeof(env));
 	env.src_mac = c->mac;
 	env.src6 = &src;
