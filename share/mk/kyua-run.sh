@@ -34,10 +34,24 @@ fi
 # "T total, S skipped, X expected failures, B broken, F failed"
 set -- $(echo "$summary" | tr -cs '0-9' ' ')
 total=$1 skipped=$2 xfail=$3 broken=$4 failed=$5
+# A case that passed but wrote to stderr is a failure here: nothing on
+# stderr on success is one of pktkit's promises, and this is where the
+# whole suite keeps it.  (An expected failure reports its failed check
+# on stderr, as atf does; only passed cases are held to this.)
+noisy=$(kyua report --results-file="$db" --verbose \
+    --results-filter=passed 2>/dev/null | awk '
+	/^===> [^ ]+:[^ ]+$/ { tc = $2 }
+	/^Standard error:/ && tc != "" { print tc; tc = "" }')
+nnoisy=0
+for tc in $noisy; do
+	echo "  $tc  ->  passed but wrote to stderr"
+	nnoisy=$((nnoisy + 1))
+done
+
 # An expected failure (a known kernel bug, atf_tc_expect_fail) is a good
 # result, as kyua counts it; it runs and would notice the fix.
-passed=$((total - skipped - broken - failed))
-bad=$((broken + failed))
+passed=$((total - skipped - broken - failed - nnoisy))
+bad=$((broken + failed + nnoisy))
 if [ "$bad" -ne 0 ]; then
 	echo
 	kyua report --results-file="$db" --verbose \
