@@ -581,11 +581,12 @@ void	pk_os_fd_keep(const int *fds, size_t n);
  *   list    Linux: a ctnetlink dump (IPCTNL_MSG_CT_GET, NLM_F_DUMP)
  *           over a netfilter netlink socket made inside the vnet; the
  *           id is CTA_ID, the label the connection mark (CTA_MARK)
- *           read as ASCII.  [FreeBSD: DIOCGETSTATESV2 on /dev/pf in the
- *           jail (pfctl -ss): the id is the state's id and creator id,
- *           the label the rule's label, the original direction the
- *           stack-side key and the reply direction the wire-side key
- *           reversed.]
+ *           read as ASCII.  [FreeBSD: DIOCGETSTATESV2 on /dev/pf, run
+ *           in the jail (pfctl -ss): the id is the state's id, the
+ *           label the first label of its rule (DIOCGETRULENV), the
+ *           original direction the key on the initiator's side (wire
+ *           for an inbound state, stack for an outbound one) and the
+ *           reply direction the other key reversed.]
  *   kill    Linux: IPCTNL_MSG_CT_DELETE with the original tuple, the
  *           zone and the id, one entry at a time.  [FreeBSD:
  *           DIOCKILLSTATES by id and creator id (pfctl -k id -k ...).]
