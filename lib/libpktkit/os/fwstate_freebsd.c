@@ -209,18 +209,25 @@ states_fn(void *arg, struct pk_fbsd_out *o)
 	(void)arg;
 	if ((rc = pf_open(&fd)) != 0 || fd < 0)
 		return (rc);
+	/*
+	 * The ticket first: a ruleset loaded after it makes the label
+	 * lookups fail (EBUSY), rather than name another rule's label.
+	 */
+	have_ticket = rules_ticket(fd, &ticket) == 0;
 	if ((rc = states_get(fd, &v, &n)) != 0) {
 		close(fd);
 		return (rc);
 	}
-	have_ticket = rules_ticket(fd, &ticket) == 0;
 	for (i = 0; i < n && rc == 0; i++) {
 		memset(&r, 0, sizeof(r));
 		r.st = v[i];
-		/* Rule numbers count within their ruleset; -1 is none. */
+		/*
+		 * Rule numbers are exported in network order and count
+		 * within their ruleset; -1 is none.
+		 */
 		if (have_ticket && v[i].anchor == UINT32_MAX &&
 		    v[i].rule != UINT32_MAX)
-			(void)rule_label(fd, ticket, v[i].rule, r.label,
+			(void)rule_label(fd, ticket, ntohl(v[i].rule), r.label,
 			    sizeof(r.label));
 		rc = pk_fbsd_put(o, &r, sizeof(r)) != 0 ? EIO : 0;
 	}
