@@ -232,25 +232,19 @@ PK_TC(fragments_reassemble_at_the_peer, "--send-frag-length: a real stack "
     "reassembles the fragmented answer");
 PK_TC_BODY(fragments_reassemble_at_the_peer, t)
 {
-	struct pk_vnet *j;
-	struct pk_epair *ep;
+	struct pk_topo tp;
 
-	j = pk_vnet(t, "alcatraz");
-	ep = pk_epair(t, NULL, j);
-	pk_addr(t, ep->a, "192.0.2.1/24");
-	pk_addr(t, ep->b, "192.0.2.2/24");
-	pk_addr(t, ep->a, "2001:db8::1/64");
-	pk_addr(t, ep->b, "2001:db8::2/64");
+	pk_topo_pair(t, &tp);
 	check_run(t, NULL, 0, QUICK "%s --sendif %s --to 192.0.2.2 --replyif "
-	    "%s --send-length 3000 --send-frag-length 1000", PING, IFN(ep->a),
-	    IFN(ep->a));
+	    "%s --send-length 3000 --send-frag-length 1000", PING,
+	    IFN(tp.client_if), IFN(tp.client_if));
 	check_run(t, NULL, 0, QUICK "%s --sendif %s --to 2001:db8::2 "
 	    "--replyif %s --send-length 3000 --send-frag-length 1001", PING,
-	    IFN(ep->a), IFN(ep->a));
+	    IFN(tp.client_if), IFN(tp.client_if));
 	/* A request sniffer on the sending side counts the datagram once. */
 	check_run(t, NULL, 0, QUICK "%s --sendif %s --to 2001:db8::2 --recvif "
-	    "%s --send-length 3000 --send-frag-length 512", PING, IFN(ep->a),
-	    IFN(ep->a));
+	    "%s --send-length 3000 --send-frag-length 512", PING,
+	    IFN(tp.client_if), IFN(tp.client_if));
 }
 
 /* pf/fragmentation_pass.sh no_df: DF stops a packet at a smaller MTU. */

@@ -54,33 +54,28 @@ PK_TC(synflood_reaches_the_peer, "syncookie.sh nostate: pft_synflood's "
     "20 SYNs all reach the peer, from ports 1..20 to port 22");
 PK_TC_BODY(synflood_reaches_the_peer, t)
 {
-	struct pk_vnet *j;
-	struct pk_epair *ep;
+	struct pk_topo tp;
 
-	j = pk_vnet(t, "alcatraz");
-	ep = pk_epair(t, NULL, j);
-	pk_addr(t, ep->a, "192.0.2.1/24");
-	pk_addr(t, ep->b, "192.0.2.2/24");
-	pk_addr(t, ep->a, "2001:db8::1/64");
-	pk_addr(t, ep->b, "2001:db8::2/64");
+	pk_topo_pair(t, &tp);
 	/* The sniffer in the jail runs the flood in the host. */
-	check_run(t, j, 0, "%s --recvif %s --dir in --defrag --count 20 "
-	    "--filter 'tcp[tcpflags] == tcp-syn and dst port 22 and "
+	check_run(t, tp.server, 0, "%s --recvif %s --dir in --defrag "
+	    "--count 20 --filter 'tcp[tcpflags] == tcp-syn and dst port 22 and "
 	    "src portrange 1-20 and tcp[4:4] >= 500 and tcp[4:4] < 520' -- "
 	    "ip netns exec %s %s --sendif %s --to 192.0.2.2 --count 20",
-	    tool(t, "sniffer"), IFN(ep->b), pk_vnet_kname(pk_host(t)),
-	    tool(t, "pft_synflood"), IFN(ep->a));
-	check_run(t, j, 0, "%s --recvif %s --dir in --defrag --count 5 "
-	    "--filter 'ip6 and tcp and dst port 22 and ip6[53] == 2' -- "
+	    tool(t, "sniffer"), IFN(tp.server_if), pk_vnet_kname(pk_host(t)),
+	    tool(t, "pft_synflood"), IFN(tp.client_if));
+	check_run(t, tp.server, 0, "%s --recvif %s --dir in --defrag "
+	    "--count 5 --filter 'ip6 and tcp and dst port 22 and "
+	    "ip6[53] == 2' -- "
 	    "ip netns exec %s %s --sendif %s --to 2001:db8::2 --count 5",
-	    tool(t, "sniffer"), IFN(ep->b), pk_vnet_kname(pk_host(t)),
-	    tool(t, "pft_synflood"), IFN(ep->a));
+	    tool(t, "sniffer"), IFN(tp.server_if), pk_vnet_kname(pk_host(t)),
+	    tool(t, "pft_synflood"), IFN(tp.client_if));
 	/* And the kernel took them, checksums and all: 25 resets. */
-	ATF_CHECK_STREQ(pk_run_ok(t, j, "nstat -az TcpOutRsts TcpInCsumErrors "
-	    "| awk '/^Tcp/ { print $1, $2 }'"),
+	ATF_CHECK_STREQ(pk_run_ok(t, tp.server, "nstat -az TcpOutRsts "
+	    "TcpInCsumErrors | awk '/^Tcp/ { print $1, $2 }'"),
 	    "TcpOutRsts 25\nTcpInCsumErrors 0\n");
 	check_run(t, NULL, 0, "%s --sendif %s --to 2001:db8::2 --count 0 "
-	    "--ip6", tool(t, "pft_synflood"), IFN(ep->a));
+	    "--ip6", tool(t, "pft_synflood"), IFN(tp.client_if));
 }
 
 /* pf/tcp.sh rst: a forged reset sent through the attacker's stack. */
@@ -107,29 +102,25 @@ PK_TC(sniffer_counts_and_saves, "sniffer: --count 0 is an absence check; "
     "--pcap saves the capture; too few packets exit 1");
 PK_TC_BODY(sniffer_counts_and_saves, t)
 {
-	struct pk_vnet *j;
-	struct pk_epair *ep;
+	struct pk_topo tp;
 	char cwd[512];
 
-	j = pk_vnet(t, "alcatraz");
-	ep = pk_epair(t, NULL, j);
-	pk_addr(t, ep->a, "192.0.2.1/24");
-	pk_addr(t, ep->b, "192.0.2.2/24");
+	pk_topo_pair(t, &tp);
 	ATF_REQUIRE(getcwd(cwd, sizeof(cwd)) != NULL);
 	check_run(t, NULL, 0, "%s --recvif %s --filter 'icmp' --count 2 "
 	    "--pcap %s/echo.pcap -- %s --sendif %s --to 192.0.2.2 "
-	    "--replyif %s", tool(t, "sniffer"), IFN(ep->a), cwd,
-	    tool(t, "pft_ping"), IFN(ep->a), IFN(ep->a));
+	    "--replyif %s", tool(t, "sniffer"), IFN(tp.client_if), cwd,
+	    tool(t, "pft_ping"), IFN(tp.client_if), IFN(tp.client_if));
 	ATF_CHECK_STREQ(pk_run_ok(t, NULL, "tcpdump -nr %s/echo.pcap icmp "
 	    "2>/dev/null | grep -c 'ICMP echo'", cwd), "2\n");
 	check_run(t, NULL, 0, QUICK "%s --recvif %s --filter 'udp' "
 	    "--count 0 -- %s --sendif %s --to 192.0.2.2 --replyif %s",
-	    tool(t, "sniffer"), IFN(ep->a), tool(t, "pft_ping"), IFN(ep->a),
-	    IFN(ep->a));
+	    tool(t, "sniffer"), IFN(tp.client_if), tool(t, "pft_ping"),
+	    IFN(tp.client_if), IFN(tp.client_if));
 	check_run(t, NULL, 1, QUICK "%s --recvif %s --filter 'icmp' --count 3 "
 	    "-- %s --sendif %s --to 192.0.2.2 --replyif %s",
-	    tool(t, "sniffer"), IFN(ep->a), tool(t, "pft_ping"), IFN(ep->a),
-	    IFN(ep->a));
+	    tool(t, "sniffer"), IFN(tp.client_if), tool(t, "pft_ping"),
+	    IFN(tp.client_if), IFN(tp.client_if));
 }
 
 /*
@@ -225,18 +216,14 @@ PK_TC_BODY(runtime_errors_are_one_line, t)
 		{ "sniffer", "--recvif @ --filter 'no such filter'" },
 		{ "sniffer", "--recvif @ -- /nonexistent/command" },
 	};
-	struct pk_vnet *j;
-	struct pk_epair *ep;
+	struct pk_topo tp;
 	char args[256];
 	size_t i;
 	int st;
 
-	j = pk_vnet(t, "alcatraz");
-	ep = pk_epair(t, NULL, j);
-	pk_addr(t, ep->a, "192.0.2.1/24");
-	pk_addr(t, ep->b, "192.0.2.2/24");
+	pk_topo_pair(t, &tp);
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		subst(args, sizeof(args), cmds[i][1], IFN(ep->a));
+		subst(args, sizeof(args), cmds[i][1], IFN(tp.client_if));
 		st = pk_run(t, NULL, QUICK "%s %s", tool(t, cmds[i][0]),
 		    args);
 		ATF_CHECK_EQ_MSG(st, 255, "%s %s: exit %d", cmds[i][0], args,
@@ -252,21 +239,18 @@ PK_TC(verbose_goes_to_stderr, "pft_ping -v: lines on stderr naming each "
     "sniffer's verdict; stdout stays empty; status unchanged");
 PK_TC_BODY(verbose_goes_to_stderr, t)
 {
-	struct pk_vnet *j;
-	struct pk_epair *ep;
+	struct pk_topo tp;
 
-	j = pk_vnet(t, "alcatraz");
-	ep = pk_epair(t, NULL, j);
-	pk_addr(t, ep->a, "192.0.2.1/24");
-	pk_addr(t, ep->b, "192.0.2.2/24");
+	pk_topo_pair(t, &tp);
 	ATF_CHECK_EQ(pk_run(t, NULL, "%s -v --sendif %s --to 192.0.2.2 "
-	    "--replyif %s", tool(t, "pft_ping"), IFN(ep->a), IFN(ep->a)), 0);
+	    "--replyif %s", tool(t, "pft_ping"), IFN(tp.client_if),
+	    IFN(tp.client_if)), 0);
 	ATF_CHECK_STREQ(pk_out(t), "");
 	ATF_CHECK(strstr(pk_errout(t), "pft_ping: sniffer 0 on ") != NULL);
 	ATF_CHECK(strstr(pk_errout(t), ": seen once\n") != NULL);
 	ATF_CHECK_EQ(pk_run(t, NULL, QUICK "%s -v --sendif %s --to 192.0.2.2 "
-	    "--replyif %s --expect-hlim 1", tool(t, "pft_ping"), IFN(ep->a),
-	    IFN(ep->a)), 1);
+	    "--replyif %s --expect-hlim 1", tool(t, "pft_ping"),
+	    IFN(tp.client_if), IFN(tp.client_if)), 1);
 	ATF_CHECK(strstr(pk_errout(t), "wrong TTL 64, expected 1") != NULL);
 	ATF_CHECK(strstr(pk_errout(t), ": not seen\n") != NULL);
 }
